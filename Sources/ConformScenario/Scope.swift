@@ -1,0 +1,43 @@
+import ConformJSON
+import Foundation
+
+/// The values placeholders render from while a scenario runs.
+public struct Scope: Sendable {
+    public var variables: [String: JSON]
+    public var environment: [String: String]
+    public var clock: @Sendable () -> Date
+
+    public init(variables: [String: JSON] = [:], environment: [String: String] = [:],
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.variables = variables
+        self.environment = environment
+        self.clock = clock
+    }
+
+    public subscript(name: String) -> JSON? {
+        get { variables[name] }
+        set { variables[name] = newValue }
+    }
+
+    public func value(of placeholder: Placeholder) throws(InterpolationError) -> JSON {
+        switch placeholder {
+        case .variable(let name):
+            guard let v = variables[name] else { throw InterpolationError("variable '\(name)' has no value") }
+            return v
+        case .environment(let name):
+            guard let v = environment[name] else { throw InterpolationError("environment variable '\(name)' is not set") }
+            return .string(v)
+        case .uuid:
+            return .string(UUID().uuidString.lowercased())
+        case .now(let offset):
+            return .string(Scope.rfc3339(clock().addingTimeInterval(TimeInterval(offset))))
+        case .timestamp:
+            return .number(clock().timeIntervalSince1970.rounded(.down))
+        }
+    }
+
+    /// `2026-11-23T08:47:35Z`: RFC 3339 in UTC, whole seconds.
+    public static func rfc3339(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+}

@@ -1,0 +1,130 @@
+import Testing
+@testable import ConformJSON
+
+@Suite struct JSONParserTests {
+    @Test func parsesAllValueKindsAndKeepsMemberOrder() throws {
+        let doc = try JSONParser.parse(#"{"b": [1, 2.5, -3e2], "a": {"x": null, "y": true}, "s": "h\u00e9\n\ud83d\ude00"}"#)
+        #expect(doc.root["b"] == [1, 2.5, -300])
+        #expect(doc.root["a"]?["y"] == true)
+        #expect(doc.root["s"] == "hé\n😀")
+        #expect(doc.root.objectValue.map { Array($0.keys) } == ["b", "a", "s"])
+    }
+
+    @Test func recordsLocationsOfValuesAndKeys() throws {
+        let text = "{\n  \"steps\": [\n    {\"name\": 1}\n  ]\n}"
+        let doc = try JSONParser.parse(text, file: "f.json")
+        let p = try JSONPointer(parsing: "/steps/0/name")
+        #expect(doc.location(of: p).description == "f.json:3:14")
+        #expect(doc.keyLocation(of: p).description == "f.json:3:6")
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", "1:9", "expected '\"'"),
+        ("{\"a\" 1}", "1:6", "expected ':'"),
+        ("[1 2]", "1:4", "expected ',' or ']'"),
+        ("{\"a\": 1, \"a\": 2}", "1:10", "duplicate key \"a\""),
+        ("\n  [tru]", "2:4", "expected 'true'"),
+        ("\"abc", "1:1", "unterminated string"),
+        ("01", "1:1", "leading zero"),
+        ("", "1:1", "empty document"),
+        ("{} x", "1:4", "after the JSON value"),
+        ("\"a\u{01}\"", "1:3", "control character"),
+        ("[1e999]", "1:2", "out of range"),
+        ("\"\\x\"", "1:2", "invalid escape"),
+    ])
+    func reportsErrorsWithLineAndColumn(input: String, at: String, message: String) {
+        do {
+            _ = try JSONParser.parse(input, file: "bad.json")
+            Issue.record("expected an error for \(input)")
+        } catch {
+            #expect(error.description.hasPrefix("bad.json:\(at): "), "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+        }
+    }
+
+    @Test func rejectsInvalidUTF8AtTheRightColumn() {
+        let bytes: [UInt8] = Array("{\"é\": \"".utf8) + [0xC3, 0x28] + Array("\"}".utf8)
+        #expect(throws: Diagnostic.self) { try JSONParser.parse(bytes) }
+        do { _ = try JSONParser.parse(bytes, file: "u.json") } catch {
+            #expect(error.description.hasPrefix("u.json:1:7: invalid UTF-8"), "\(error)")
+        }
+    }
+
+    @Test func boundsNestingDepthInsteadOfOverflowingTheStack() {
+        let deep = String(repeating: "[", count: 100_000)
+        do { _ = try JSONParser.parse(deep) ; Issue.record("no error") } catch {
+            #expect(error.message.contains("nesting deeper than"))
+        }
+    }
+
+    @Test func serializesRoundTrip() throws {
+        let text = #"{"a":[1,2.5,"x\"y\u0001"],"b":{"c":null,"d":false}}"#
+        let v = try JSONParser.value(Array(text.utf8))
+        #expect(v.serialized() == text)
+        #expect(try JSONParser.value(Array(v.serialized(pretty: true).utf8)) == v)
+    }
+
+    @Test func numbersCompareByValueAndObjectsIgnoreOrder() throws {
+        #expect(JSON.number(1) == JSON.number(1.0))
+        let a = try JSONParser.value(Array(#"{"x":1,"y":2}"#.utf8))
+        let b = try JSONParser.value(Array(#"{"y":2,"x":1}"#.utf8))
+        #expect(a == b)
+        #expect(Set([a, b]).count == 1)
+        #expect(JSON.number(3).typeName == "integer")
+        #expect(JSON.number(3.5).typeName == "number")
+    }
+}
+
+@Suite struct JSONPointerTests {
+    let doc: JSON = ["a/b": ["m~n": 1], "list": [10, 20], "": "empty"]
+
+    @Test func resolvesEscapedTokensAndIndexes() throws {
+        #expect(try JSONPointer(parsing: "/a~1b/m~0n").resolve(in: doc) == 1)
+        #expect(try JSONPointer(parsing: "/list/1").resolve(in: doc) == 20)
+        #expect(try JSONPointer(parsing: "/").resolve(in: doc) == "empty")
+        #expect(try JSONPointer(parsing: "").resolve(in: doc) == doc)
+        #expect(try JSONPointer(parsing: "#/list/0").resolve(in: doc) == 10)
+    }
+
+    @Test func namesNothingForMissingOrBadIndexes() throws {
+        #expect(try JSONPointer(parsing: "/list/2").resolve(in: doc) == nil)
+        #expect(try JSONPointer(parsing: "/list/01").resolve(in: doc) == nil)
+        #expect(try JSONPointer(parsing: "/list/-").resolve(in: doc) == nil)
+        #expect(try JSONPointer(parsing: "/nope/x").resolve(in: doc) == nil)
+    }
+
+    @Test func rejectsMalformedPointers() {
+        #expect(throws: JSONPointer.ParseError.missingLeadingSlash) { try JSONPointer(parsing: "a/b") }
+        #expect(throws: JSONPointer.ParseError.self) { try JSONPointer(parsing: "/a~2") }
+    }
+
+    @Test func roundTripsItsText() throws {
+        let p = try JSONPointer(parsing: "/a~1b/m~0n/0")
+        #expect(p.description == "/a~1b/m~0n/0")
+        #expect(p.tokens == ["a/b", "m~n", "0"])
+    }
+}
+
+@Suite struct JSONPathTests {
+    let doc: JSON = ["results": [["id": "a", "n": 1, "label": "x"], ["id": "b", "n": 5, "label": "y"]], "total": 2]
+
+    @Test func selectsByFilter() throws {
+        #expect(try JSONPath(parsing: "$.results[?(@.id == 'b')].label").select(in: doc) == ["y"])
+        #expect(try JSONPath(parsing: "$.results[?@.n > 2].id").select(in: doc) == ["b"])
+        #expect(try JSONPath(parsing: "$.results[?(@.id != 'b')]").select(in: doc).count == 1)
+        #expect(try JSONPath(parsing: "$.results[?(@.missing)]").select(in: doc).isEmpty)
+    }
+
+    @Test func selectsByIndexWildcardAndDescendant() throws {
+        #expect(try JSONPath(parsing: "$.results[-1].id").select(in: doc) == ["b"])
+        #expect(try JSONPath(parsing: "$.results[*].id").select(in: doc) == ["a", "b"])
+        #expect(try JSONPath(parsing: "$..label").select(in: doc) == ["x", "y"])
+        #expect(try JSONPath(parsing: "$['total']").select(in: doc) == [2])
+    }
+
+    @Test func rejectsMalformedPaths() {
+        #expect(throws: JSONPath.ParseError.self) { try JSONPath(parsing: "results") }
+        #expect(throws: JSONPath.ParseError.self) { try JSONPath(parsing: "$.results[") }
+        #expect(throws: JSONPath.ParseError.self) { try JSONPath(parsing: "$.results[?(@.id == )]") }
+    }
+}
