@@ -106,7 +106,7 @@ public enum StepOutcome: Sendable {
 }
 
 /// One expectation that did not hold.
-public struct CheckFailure: Sendable, Hashable {
+public struct CheckFailure: Error, Sendable, Hashable {
     /// Which kind of check: `status`, `header`, `body`, `schema`, `secret`, `pagination`, `lifecycle`, `capture`.
     public var kind: String
     /// One line a person can act on.

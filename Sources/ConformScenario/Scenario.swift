@@ -11,6 +11,8 @@ public struct Scenario: Sendable {
     /// Which built-in mock `--mock` starts for it (`ionos`, `dockerhub`, `xms`).
     public var api: String?
     public var tags: [String]
+    /// Runs while no other scenario runs (it counts or walks a shared collection).
+    public var serial: Bool = false
     /// Variables that must come from outside (`--var`, `--vars-file`, a mock).
     public var requires: [String]
     /// Names of variables whose values are secrets (masked everywhere).

@@ -113,7 +113,7 @@ private struct Decoder {
         file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
     }
 
-    static let scenarioKeys = ["$schema", "conform", "name", "description", "api", "tags", "requires", "secrets",
+    static let scenarioKeys = ["$schema", "conform", "name", "description", "api", "tags", "serial", "requires", "secrets",
                                "variables", "defaults", "steps", "cleanup"]
     static let suiteKeys = ["$schema", "conform", "description", "api", "tags", "requires", "secrets", "variables", "defaults"]
 
@@ -180,6 +180,7 @@ private struct Decoder {
         try decodeShared(o, into: &own)
         var scenario = Scenario(file: file, name: name, steps: [])
         scenario.description = description
+        if let n = o["serial"] { scenario.serial = try n.expectBool() }
         scenario.api = own.api ?? shared.api
         scenario.tags = uniq(shared.tags + own.tags)
         scenario.requires = uniq(shared.requires + own.requires)

@@ -1,0 +1,223 @@
+import ArgumentParser
+import ConformHTTP
+import ConformJSON
+import ConformMocks
+import ConformReports
+import ConformRunner
+import ConformScenario
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios against an implementation (live, or the built-in mocks with --mock).",
+        discussion: """
+            With no paths and no --base-url, runs every suite in ./scenarios against the built-in mocks.
+            Exit codes: 0 all passed · 1 nonconformance found · 2 usage or scenario error · \
+            3 the harness could not do its job · 130 interrupted.
+            """
+    )
+
+    @Argument(help: "Scenario files, or folders searched for *.conform.json (default: scenarios).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Base URL that step paths are appended to.")
+    var baseURL: String?
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("A variable, name=value; a value env:NAME is read from the environment and treated as a secret.", valueName: "name=value"))
+    var variables: [String] = []
+
+    @Option(name: .long, help: "A JSON file of variables (string values may be env:NAME).")
+    var varsFile: String?
+
+    @Option(name: .long, help: "Only scenarios with this tag (repeatable: any of them).")
+    var tag: [String] = []
+
+    @Option(name: .long, help: "Leave out scenarios with this tag (repeatable).")
+    var excludeTag: [String] = []
+
+    @Option(name: .shortAndLong, help: "Scenarios run at once.")
+    var jobs: Int = 4
+
+    @Option(name: .long, help: "Whole-request timeout in seconds.")
+    var timeout: Double = 30
+
+    @Option(name: .long, help: "Connect timeout in seconds.")
+    var connectTimeout: Double = 10
+
+    @Option(name: .long, help: "Retries of a request answered 429 or 503 (honouring Retry-After).")
+    var retries: Int = 2
+
+    @Flag(name: .long, help: "Do not verify TLS certificates.")
+    var insecure = false
+
+    @Option(name: .long, help: "CA certificate bundle (PEM) to verify TLS with.")
+    var cacert: String?
+
+    @Option(name: .long, help: "Write a JUnit XML report to this file.")
+    var junit: String?
+
+    @Option(name: .long, help: "Write a JSON report to this file.")
+    var json: String?
+
+    @Flag(name: .long, help: "Leave the file and line attributes out of JUnit (for the Jenkins xUnit plugin).")
+    var junitNoFileLine = false
+
+    @Flag(name: .long, help: "Start the built-in mock of each scenario's API and target it.")
+    var mock = false
+
+    @Option(name: .long, help: "With --mock: switch on an implementation bug in the mocks, NAME or API:NAME (repeatable; see `conform mock --list-faults`).")
+    var fault: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print every request and response (secrets masked).")
+    var verbose = false
+
+    @Flag(name: .long, help: "No colours (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    mutating func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var paths = self.paths
+        var useMocks = mock
+        if paths.isEmpty {
+            paths = ["scenarios"]
+            if baseURL == nil && !mock {
+                useMocks = true
+                printError("conform: no paths and no --base-url: running ./scenarios against the built-in mocks")
+            }
+        }
+        if !fault.isEmpty && !useMocks { throw usage("--fault needs --mock") }
+        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+            throw usage("--base-url must start with http:// or https://")
+        }
+        guard jobs >= 1, jobs <= 1024 else { throw usage("--jobs must be between 1 and 1024") }
+        guard timeout > 0, connectTimeout > 0 else { throw usage("timeouts must be positive") }
+
+        // 1. Load everything before anything is sent.
+        let (loaded, errors) = ScenarioSet.load(paths)
+        if !errors.isEmpty {
+            for e in errors { printError(e.description) }
+            throw ExitCode.usage
+        }
+        let cli: CommandLineVariables
+        do { cli = try CommandLineVariables.parse(vars: variables, file: varsFile, environment: environment) } catch {
+            printError(error.description)
+            throw ExitCode.usage
+        }
+        let selected = loaded.filter { s in
+            (tag.isEmpty || !Set(tag).isDisjoint(with: s.tags)) && Set(excludeTag).isDisjoint(with: s.tags)
+        }
+        let excluded = loaded.filter { s in !selected.contains { $0.file == s.file } }
+
+        // 2. Start the mocks the selected scenarios need.
+        var mocks: [RunningMock] = []
+        var targets: [String: RunConfiguration.Target] = [:]
+        if useMocks {
+            let apis = Set(selected.compactMap(\.api))
+            let faults: [MockAPI: Set<String>]
+            do { faults = try MockFaultSelection.resolve(fault, apis: apis) } catch { throw usage(error.message) }
+            for apiName in apis.sorted() {
+                guard let api = MockAPI(rawValue: apiName) else {
+                    throw usage("no built-in mock for API '\(apiName)' (available: \(MockAPI.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                let running = try await MockServers.start(MockConfiguration(api: api, faults: faults[api] ?? []))
+                mocks.append(running)
+                targets[apiName] = RunConfiguration.Target(
+                    baseURL: running.baseURL, variables: running.variables.mapValues(JSON.string),
+                    secretVariables: Set(running.secretVariableNames))
+            }
+        }
+        defer { let m = mocks; Task { for x in m { try? await x.shutdown() } } }
+
+        // 3. Every scenario must have its variables before anything is sent.
+        var missing: [String] = []
+        for s in selected {
+            let provided = Set(cli.values.keys).union(s.api.flatMap { targets[$0]?.variables.keys }.map(Set.init) ?? [])
+            for name in s.requires where !provided.contains(name) {
+                missing.append("\(s.file): required variable '\(name)' has no value (pass --var \(name)=… or --vars-file)")
+            }
+            if s.api.flatMap({ targets[$0] }) == nil && baseURL == nil && s.usesRelativePaths {
+                missing.append("\(s.file): steps use paths but no base URL is set (pass --base-url, or --mock)")
+            }
+        }
+        if !missing.isEmpty {
+            for m in Set(missing).sorted() { printError(m) }
+            throw ExitCode.usage
+        }
+
+        // 4. Run, with Ctrl-C / SIGTERM stopping new steps (cleanup still runs).
+        let color = !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+        var configuration = RunConfiguration(
+            baseURL: baseURL, variables: cli.values, secretVariables: cli.secretNames, environment: environment,
+            jobs: jobs, timeout: timeout, connectTimeout: connectTimeout, retries: retries, insecure: insecure,
+            caCertPath: cacert)
+        configuration.targets = targets
+        let client = HTTPClient(maxConnections: max(8, jobs * 2))
+        defer { client.shutdown() }
+        let runner = Runner(configuration: configuration, client: client)
+        let console = LiveConsole(secrets: runner.secrets, color: color, verbose: verbose)
+        var properties: [(name: String, value: String)] = [
+            ("conform.version", Conform.version), ("run.id", configuration.runID),
+            ("base_url", baseURL ?? (useMocks ? "built-in mocks" : "")),
+        ]
+        for m in mocks { properties.append(("mock.\(m.api.rawValue)", m.baseURL)) }
+        if !tag.isEmpty { properties.append(("filter.tag", tag.joined(separator: ","))) }
+        if !excludeTag.isEmpty { properties.append(("filter.exclude-tag", excludeTag.joined(separator: ","))) }
+        if !fault.isEmpty { properties.append(("mock.faults", fault.joined(separator: ","))) }
+        let props = properties
+
+        let runTask = Task { await runner.run(selected, properties: props) { console.handle($0) } }
+        let signals = SignalWatcher { runTask.cancel() }
+        var result = await runTask.value
+        signals.stop()
+        result.scenarios += excluded.map { ExcludedScenario.result($0, reason: "excluded by tag filter") }
+
+        // 5. Reports: written also for failed and interrupted runs.
+        var reportFailed = false
+        if let junit {
+            do {
+                try JUnitReport.write(result, to: junit, options: JUnitOptions(fileAndLine: !junitNoFileLine))
+            } catch { printError("conform: JUnit report not written: \(error)"); reportFailed = true }
+        }
+        if let json {
+            do { try JSONReport.write(result, to: json) } catch { printError("conform: JSON report not written: \(error)"); reportFailed = true }
+        }
+        console.finish(result)
+
+        let counts = result.counts
+        if result.interrupted { throw ExitCode.interrupted }
+        if counts.errors > 0 || reportFailed { throw ExitCode.harness }
+        if counts.failed > 0 { throw ExitCode.nonconformance }
+    }
+
+    func usage(_ message: String) -> ExitCode {
+        printError("conform: \(message)")
+        return ExitCode.usage
+    }
+}
+
+extension Scenario {
+    /// Whether any step is addressed relative to a base URL.
+    var usesRelativePaths: Bool {
+        (steps + cleanup).contains { step in
+            let target: RequestTemplate.Target
+            switch step.action {
+            case .request(let r): target = r.target
+            case .paginate(let p): target = p.request.target
+            }
+            if case .path = target { return true }
+            return false
+        }
+    }
+}
+
+/// Results for scenarios left out by a tag filter: every step skipped with the reason.
+enum ExcludedScenario {
+    static func result(_ s: Scenario, reason: String) -> ScenarioResult {
+        let steps = (s.steps + s.cleanup).enumerated().map { i, step in
+            StepResult(index: i + 1, name: step.name, phase: i < s.steps.count ? .main : .cleanup, line: step.line,
+                       duration: 0, outcome: .skipped(reason: reason), exchanges: [])
+        }
+        return ScenarioResult(file: s.file, name: s.name, tags: s.tags, startedAt: Date(), duration: 0, steps: steps)
+    }
+}

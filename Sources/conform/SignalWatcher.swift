@@ -1,0 +1,38 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Turns SIGINT and SIGTERM into a call of `onSignal` (once); a second signal exits at once.
+final class SignalWatcher: Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(onSignal: @escaping @Sendable () -> Void) {
+        let queue = DispatchQueue(label: "conform.signals")
+        let count = SignalCount()
+        sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler {
+                if count.increment() == 1 {
+                    FileHandle.standardError.write(Data("\nconform: stopping: running cleanup (press Ctrl-C again to quit at once)\n".utf8))
+                    onSignal()
+                } else {
+                    exit(130)
+                }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for s in sources { s.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+private final class SignalCount: Sendable {
+    private let value = Mutex(0)
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}

@@ -1,0 +1,40 @@
+import ConformJSON
+import Foundation
+import Testing
+@testable import ConformScenario
+
+@Suite struct TemplateTests {
+    let scope = Scope(variables: ["org": "acme", "n": 3, "ids": ["a", "b"], "run.id": "r1"],
+                      environment: ["HOME_ORG": "envorg"],
+                      clock: { Date(timeIntervalSince1970: 1_700_000_000) })
+
+    @Test func rendersVariablesEnvironmentAndBuiltins() throws {
+        #expect(try Template(parsing: "/orgs/{{org}}/x").render(in: scope) == "/orgs/acme/x")
+        #expect(try Template(parsing: "{{ env.HOME_ORG }}-{{run.id}}").render(in: scope) == "envorg-r1")
+        #expect(try Template(parsing: "{{now}}").render(in: scope) == "2023-11-14T22:13:20Z")
+        #expect(try Template(parsing: "{{now+1d}}").render(in: scope) == "2023-11-15T22:13:20Z")
+        #expect(try Template(parsing: "{{now-2h}}").render(in: scope) == "2023-11-14T20:13:20Z")
+        #expect(try Template(parsing: "{{timestamp}}").render(in: scope) == "1700000000")
+        let u1 = try Template(parsing: "{{uuid}}").render(in: scope)
+        let u2 = try Template(parsing: "{{uuid}}").render(in: scope)
+        #expect(u1 != u2)
+        #expect(UUID(uuidString: u1) != nil)
+    }
+
+    @Test func aSolePlaceholderKeepsItsJSONType() throws {
+        #expect(try Template(parsing: "{{n}}").renderJSON(in: scope) == 3)
+        #expect(try Template(parsing: "n={{n}}").renderJSON(in: scope) == "n=3")
+        let body = try JSONTemplate(["count": "{{n}}", "ids": "{{ids}}", "label": "x-{{org}}", "fixed": true])
+        #expect(try body.render(in: scope) == ["count": 3, "ids": ["a", "b"], "label": "x-acme", "fixed": true])
+    }
+
+    @Test func missingValuesAreErrorsNotEmptyStrings() {
+        #expect(throws: InterpolationError.self) { try Template(parsing: "{{missing}}").render(in: scope) }
+        #expect(throws: InterpolationError.self) { try Template(parsing: "{{env.NOPE}}").render(in: scope) }
+    }
+
+    @Test(arguments: ["{{}}", "{{a b}}", "{{now+5x}}", "{{now+}}", "{{env.}}", "abc {{x"])
+    func rejectsMalformedPlaceholders(text: String) {
+        #expect(throws: Template.ParseError.self) { try Template(parsing: text) }
+    }
+}
