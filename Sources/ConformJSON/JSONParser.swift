@@ -104,7 +104,7 @@ public struct JSONParser {
                 var scalar = UInt32(b) & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07)
                 for k in 1..<len {
                     let c = bytes[j + k]
-                    guard c & 0xC0 == 0x80 else { throw fail("invalid UTF-8 byte \(hexByte(c))", at: j + k) }
+                    guard c & 0xC0 == 0x80 else { throw fail("invalid UTF-8 sequence starting with byte \(hexByte(b))", at: j) }
                     scalar = scalar << 6 | UInt32(c & 0x3F)
                 }
                 if scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {

@@ -612,7 +612,7 @@ private struct Decoder {
             throw Diagnostic(error.message, at: SourceLocation(file: n.location.file, line: n.location.line,
                                                                 column: n.location.column + 1 + error.offset))
         }
-        try checkPlaceholders(t.placeholders, at: n.location)
+        try checkPlaceholders(t.placeholders, at: n.location, in: s)
         return t
     }
 
@@ -630,7 +630,7 @@ private struct Decoder {
     func checkJSONTemplate(_ t: JSONTemplate, node n: Node) throws(Diagnostic) {
         switch t {
         case .value: return
-        case .string(let s): try checkPlaceholders(s.placeholders, at: n.location)
+        case .string(let s): try checkPlaceholders(s.placeholders, at: n.location, in: s.source)
         case .array(let items):
             for (i, item) in items.enumerated() {
                 try checkJSONTemplate(item, node: Node(document: document, pointer: n.pointer.appending(i), value: n.value.arrayValue?[i] ?? .null))
@@ -642,9 +642,16 @@ private struct Decoder {
         }
     }
 
-    func checkPlaceholders(_ placeholders: [Placeholder], at location: SourceLocation) throws(Diagnostic) {
+    /// Reports the first placeholder naming a variable that has no value here. With the string's
+    /// text, the column points at the placeholder itself (exact unless escapes precede it).
+    func checkPlaceholders(_ placeholders: [Placeholder], at location: SourceLocation, in text: String? = nil) throws(Diagnostic) {
         for p in placeholders {
             guard case .variable(let name) = p, !known.contains(name) else { continue }
+            var location = location
+            if let text, let r = text.range(of: "{{"), let at = text.range(of: name, range: r.lowerBound..<text.endIndex) {
+                let open = text[..<at.lowerBound].range(of: "{{", options: .backwards)?.lowerBound ?? r.lowerBound
+                location.column += 1 + text.distance(from: text.startIndex, to: open)
+            }
             var message = "unknown variable '\(name)'"
             if let near = nearest(name, in: Array(known)) { message += "; did you mean '\(near)'?" }
             message += " (declare it in 'variables', list it in 'requires' if it comes from --var, or capture it in an earlier step)"

@@ -146,7 +146,8 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
         self = .variable(inner)
     }
 
-    static func isIdentifier(_ s: String, allowDots: Bool) -> Bool {
+    /// Whether `s` can name a variable: a letter or `_`, then letters, digits, `_`, `-` (and `.` when allowed).
+    public static func isIdentifier(_ s: String, allowDots: Bool) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
         return s.unicodeScalars.allSatisfy {
             $0 == "_" || $0 == "-" || (allowDots && $0 == ".") || CharacterSet.alphanumerics.contains($0)

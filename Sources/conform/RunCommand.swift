@@ -124,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
                 mocks.append(running)
                 targets[apiName] = RunConfiguration.Target(
                     baseURL: running.baseURL, variables: running.variables.mapValues(JSON.string),
-                    secretVariables: Set(running.secretVariableNames))
+                    secretVariables: Set(running.variables.keys).intersection(Self.credentialVariables))
             }
         }
         defer { let m = mocks; Task { for x in m { try? await x.shutdown() } } }
@@ -189,6 +189,9 @@ struct RunCommand: AsyncParsableCommand {
         if counts.errors > 0 || reportFailed { throw ExitCode.harness }
         if counts.failed > 0 { throw ExitCode.nonconformance }
     }
+
+    /// The mocks' variables that are credentials (the others name things: org, registry_id, username).
+    static let credentialVariables: Set<String> = ["password", "token", "secret"]
 
     func usage(_ message: String) -> ExitCode {
         printError("conform: \(message)")

@@ -3,7 +3,10 @@ import Foundation
 import Synchronization
 
 /// Turns SIGINT and SIGTERM into a call of `onSignal` (once); a second signal exits at once.
-final class SignalWatcher: Sendable {
+///
+/// `@unchecked`: the dispatch sources are set up once in `init` and only cancelled after,
+/// which Dispatch allows from any thread.
+final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
     init(onSignal: @escaping @Sendable () -> Void) {

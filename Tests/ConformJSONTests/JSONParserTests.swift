@@ -46,7 +46,7 @@ import Testing
         let bytes: [UInt8] = Array("{\"é\": \"".utf8) + [0xC3, 0x28] + Array("\"}".utf8)
         #expect(throws: Diagnostic.self) { try JSONParser.parse(bytes) }
         do { _ = try JSONParser.parse(bytes, file: "u.json") } catch {
-            #expect(error.description.hasPrefix("u.json:1:7: invalid UTF-8"), "\(error)")
+            #expect(error.description.hasPrefix("u.json:1:8: invalid UTF-8 sequence starting with byte 0xC3"), "\(error)")
         }
     }
 

@@ -48,7 +48,7 @@ import Testing
         #expect(s.cleanup.count == 1)
         let create = s.steps[0]
         #expect(create.id == "create")
-        #expect(create.line == 11)
+        #expect(create.line == 10)
         guard case .request(let r) = create.action else { Issue.record("not a request"); return }
         #expect(r.method == "POST")
         #expect(create.expect.status?.matches(201) == true)
@@ -63,30 +63,30 @@ import Testing
     /// Each broken scenario yields exactly one error with the right place and words.
     @Test(arguments: [
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expct": {}}]}"#,
-         "1:72", "unknown field 'expct' in 'steps[0]'; did you mean 'expect'?"),
+         "1:97", "unknown field 'expct' in 'steps[0]'; did you mean 'expect'?"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": 5, "path": "/x"}}]}"#,
-         "1:63", "'steps[0].request.method' must be a string, not the number 5"),
+         "1:75", "'steps[0].request.method' must be a string, not the number 5"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/{{nope}}"}}]}"#,
-         "1:80", "unknown variable 'nope'"),
+         "1:92", "unknown variable 'nope'"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"body": {"a/b": 1}}}]}"#,
-         "1:102", "invalid JSON Pointer \"a/b\""),
+         "1:117", "invalid JSON Pointer \"a/b\""),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"status": "2yy"}}]}"#,
-         "1:104", "invalid status class"),
+         "1:118", "invalid status class"),
         (#"{"conform": 2, "name": "x", "steps": []}"#, "1:13", "unsupported scenario format version 2"),
-        (#"{"conform": 1, "name": "x", "steps": []}"#, "1:37", "at least one step"),
+        (#"{"conform": 1, "name": "x", "steps": []}"#, "1:38", "at least one step"),
         (#"{"conform": 1, "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}}]}"#, "1:1", "missing required field 'name'"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"body": {"/a": {"matches": "("}}}}]}"#,
-         "1:118", "invalid regular expression"),
+         "1:135", "invalid regular expression"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/{{x"}}]}"#,
-         "1:80", "unterminated placeholder"),
+         "1:92", "unterminated placeholder"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "x"}}]}"#,
-         "1:80", "'path' must start with '/'"),
+         "1:90", "'path' must start with '/'"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "capture": {"id": "/id"}}, {"name": "b", "request": {"method": "GET", "path": "/{{idd}}"}}]}"#,
-         "1:164", "unknown variable 'idd'; did you mean 'id'?"),
+         "1:177", "unknown variable 'idd'; did you mean 'id'?"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"sameAs": {"step": "zz", "fields": []}}}]}"#,
-         "1:118", "no earlier step has that id"),
+         "1:127", "no earlier step has that id"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"body": {"$.a[": 1}}}]}"#,
-         "1:102", "invalid JSONPath"),
+         "1:117", "invalid JSONPath"),
     ])
     func reportsOnePreciseErrorPerBrokenScenario(text: String, at: String, message: String) {
         do {
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func truncatedAndInvalidFilesFailWithPositions() {
-        for (text, at) in [("{\"conform\": 1, \"name\": ", "1:23"), ("{\"conform\": 1,\n  \"name\": \"x\",\n  \"steps\": [\n", "4:1")] {
+        for (text, at) in [("{\"conform\": 1, \"name\": ", "1:24"), ("{\"conform\": 1,\n  \"name\": \"x\",\n  \"steps\": [\n", "4:1")] {
             do { _ = try ScenarioLoader.load(text: text, file: "t.json"); Issue.record("no error") } catch {
                 #expect(error.description.hasPrefix("t.json:\(at): "), "\(error)")
             }
