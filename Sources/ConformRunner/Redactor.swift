@@ -65,12 +65,28 @@ public struct Redactor: Sendable {
         return forms
     }
 
-    /// `text` with every known secret replaced by its placeholder.
+    /// JSON member names whose string values are credentials wherever they appear, known or not:
+    /// a server that returns a secret where none was expected (a negative test that unexpectedly
+    /// succeeds) must not have it printed.
+    public static let credentialFields = ["password", "token", "secret", "access_token", "refresh_token", "client_secret", "api_key"]
+
+    static let credentialFieldPattern: NSRegularExpression = {
+        let names = credentialFields.joined(separator: "|")
+        // `"token": "value"` with JSON escapes inside the value.
+        return try! NSRegularExpression(pattern: "(\"(?:\(names))\"\\s*:\\s*\")(?!<secret:)(?:[^\"\\\\]|\\\\.)+(\")", options: [.caseInsensitive])
+    }()
+
+    /// `text` with every known secret replaced by its placeholder, and the values of credential
+    /// fields (`"password": "…"`) masked.
     public func mask(_ text: String) -> String {
-        guard !needles.isEmpty, !text.isEmpty else { return text }
+        guard !text.isEmpty else { return text }
         var out = text
         for needle in needles where out.contains(needle.text) {
             out = out.replacingOccurrences(of: needle.text, with: needle.placeholder)
+        }
+        if out.contains("\"") {
+            let range = NSRange(out.startIndex..<out.endIndex, in: out)
+            out = Redactor.credentialFieldPattern.stringByReplacingMatches(in: out, options: [], range: range, withTemplate: "$1***$2")
         }
         return out
     }

@@ -1,6 +1,7 @@
 import ConformHTTP
 import ConformJSON
 import ConformScenario
+import ConformSchema
 import Foundation
 
 /// Runs scenarios against an implementation and collects their results.
@@ -15,13 +16,14 @@ public struct Runner: Sendable {
     public let ledger: CleanupLedger
     let schemas: SchemaService
 
+    /// - Parameter schemas: the store scenarios were loaded with, so compiled schemas are reused.
     public init(configuration: RunConfiguration, client: HTTPClient, secrets: SecretBook = SecretBook(),
-                ledger: CleanupLedger = CleanupLedger()) {
+                ledger: CleanupLedger = CleanupLedger(), schemas: SchemaStore = SchemaStore()) {
         self.configuration = configuration
         self.client = client
         self.secrets = secrets
         self.ledger = ledger
-        self.schemas = SchemaService()
+        self.schemas = SchemaService(store: schemas)
     }
 
     public func run(_ scenarios: [Scenario], properties: [(name: String, value: String)] = [],

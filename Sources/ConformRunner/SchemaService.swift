@@ -2,12 +2,16 @@ import ConformJSON
 import ConformScenario
 import ConformSchema
 
-/// Compiles each schema a run uses once and validates bodies against it.
+/// Compiles each schema a run uses once (the store caches) and validates bodies against it.
 public final class SchemaService: Sendable {
-    public init() {}
+    let store: SchemaStore
+
+    public init(store: SchemaStore = SchemaStore()) {
+        self.store = store
+    }
 
     /// Violation messages of `value` against the schema (empty = valid).
     public func violations(of value: JSON, against reference: SchemaReference) throws -> [String] {
-        []
+        try SchemaCompilation.compile(reference, store: store).validate(value).map(\.description)
     }
 }

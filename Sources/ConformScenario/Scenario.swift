@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var defaults: RequestDefaults
     public var steps: [Step]
     public var cleanup: [Step]
+    /// Things worth knowing that do not stop the scenario (e.g. schema keywords not applied).
+    public var warnings: [Diagnostic] = []
 
     public init(file: String, line: Int = 1, name: String, description: String? = nil, api: String? = nil,
                 tags: [String] = [], requires: [String] = [], secrets: [String] = [],

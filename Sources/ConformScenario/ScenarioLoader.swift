@@ -1,4 +1,5 @@
 import ConformJSON
+import ConformSchema
 import Foundation
 
 /// Reads scenario files into `Scenario` values, or fails with `file:line:column: message`.
@@ -42,12 +43,33 @@ public enum ScenarioLoader {
         return files.filter { seen.insert($0).inserted }
     }
 
-    public static func load(file: String) throws(Diagnostic) -> Scenario {
+    /// Loads and checks a scenario file, compiling every schema it uses (with `schemas`, whose
+    /// cache the runner can then reuse). Schema keywords that conform does not apply are returned
+    /// as warnings rather than silently ignored.
+    public static func load(file: String, schemas: SchemaStore = SchemaStore()) throws(Diagnostic) -> Scenario {
         let suite = try loadSuite(besides: file)
         let bytes = try readFile(file)
         let document = try JSONParser.parse(bytes, file: file)
         var decoder = Decoder(document: document, file: file, suite: suite)
-        return try decoder.decodeScenario()
+        var scenario = try decoder.decodeScenario()
+        scenario.warnings = try checkSchemas(of: scenario, store: schemas)
+        return scenario
+    }
+
+    static func checkSchemas(of scenario: Scenario, store: SchemaStore) throws(Diagnostic) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        var seen = Set<String>()
+        for reference in scenario.schemaReferences {
+            let at = SourceLocation(file: scenario.file, line: reference.line, column: 1)
+            let schema: JSONSchema
+            do { schema = try SchemaCompilation.compile(reference, store: store) } catch {
+                throw error.diagnostic(fallback: at)
+            }
+            for k in schema.unsupportedKeywords where seen.insert(k.description).inserted {
+                warnings.append(Diagnostic("warning: schema keyword '\(k.keyword)' is not applied: \(k.reason)", at: k.location ?? at))
+            }
+        }
+        return warnings
     }
 
     /// Decodes scenario text (tests, and scenarios that do not come from a file).

@@ -5,6 +5,7 @@ import ConformMocks
 import ConformReports
 import ConformRunner
 import ConformScenario
+import ConformSchema
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -94,11 +95,13 @@ struct RunCommand: AsyncParsableCommand {
         guard timeout > 0, connectTimeout > 0 else { throw usage("timeouts must be positive") }
 
         // 1. Load everything before anything is sent.
-        let (loaded, errors) = ScenarioSet.load(paths)
+        let schemas = SchemaStore()
+        let (loaded, errors) = ScenarioSet.load(paths, schemas: schemas)
         if !errors.isEmpty {
             for e in errors { printError(e.description) }
             throw ExitCode.usage
         }
+        for s in loaded { for w in s.warnings { printError(w.description) } }
         let cli: CommandLineVariables
         do { cli = try CommandLineVariables.parse(vars: variables, file: varsFile, environment: environment) } catch {
             printError(error.description)
@@ -154,7 +157,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.targets = targets
         let client = HTTPClient(maxConnections: max(8, jobs * 2))
         defer { client.shutdown() }
-        let runner = Runner(configuration: configuration, client: client)
+        let runner = Runner(configuration: configuration, client: client, schemas: schemas)
         let console = LiveConsole(secrets: runner.secrets, color: color, verbose: verbose)
         var properties: [(name: String, value: String)] = [
             ("conform.version", Conform.version), ("run.id", configuration.runID),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConformJSON
 import ConformScenario
+import ConformSchema
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let (scenarios, errors) = ScenarioSet.load(paths)
         for e in errors { printError(e.description) }
+        for s in scenarios { for w in s.warnings { printError(w.description) } }
         if verbose { for s in scenarios { printOut("ok \(s.file)") } }
         printOut("\(scenarios.count) valid, \(errors.count) invalid")
         if !errors.isEmpty { throw ExitCode.usage }
@@ -26,13 +28,13 @@ struct ValidateCommand: ParsableCommand {
 
 /// Loads every scenario of some paths, collecting one error per bad file.
 enum ScenarioSet {
-    static func load(_ paths: [String]) -> ([Scenario], [Diagnostic]) {
+    static func load(_ paths: [String], schemas: SchemaStore = SchemaStore()) -> ([Scenario], [Diagnostic]) {
         let files: [String]
         do { files = try ScenarioLoader.discover(paths) } catch { return ([], [error]) }
         var scenarios: [Scenario] = []
         var errors: [Diagnostic] = []
         for file in files {
-            do { scenarios.append(try ScenarioLoader.load(file: file)) } catch { errors.append(error) }
+            do { scenarios.append(try ScenarioLoader.load(file: file, schemas: schemas)) } catch { errors.append(error) }
         }
         if files.isEmpty {
             errors.append(Diagnostic("no scenario files (*\(ScenarioLoader.fileSuffix)) found",
