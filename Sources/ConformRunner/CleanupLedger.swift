@@ -1,3 +1,5 @@
+import ConformJSON
+import ConformScenario
 import Foundation
 import Synchronization
 
@@ -6,11 +8,18 @@ import Synchronization
 /// A step's `creates` adds an entry when the step receives a 2xx; any later DELETE of the
 /// same URL answered 2xx or 404 settles it. What is left when a scenario ends (after its
 /// cleanup steps) is deleted by the runner, newest first.
+///
+/// With a file, every change is appended to it as a JSON line as it happens, so that
+/// `conform sweep` can delete what a crashed run (even `kill -9`) left behind. The file
+/// never holds credentials: it keeps the request without them plus the `auth` as written in
+/// the scenario (`{"bearer": "{{token}}"}`), which sweep renders with the variables it is given.
 public final class CleanupLedger: Sendable {
-    public struct Entry: Sendable, Hashable {
+    public struct Entry: Sendable {
         public var id: Int
         public var scenarioFile: String
         public var request: PreparedRequest
+        /// How the request authenticates, as written in the scenario.
+        public var auth: Auth?
     }
 
     private struct State {
@@ -19,29 +28,44 @@ public final class CleanupLedger: Sendable {
     }
 
     private let state = Mutex(State())
+    let file: LedgerFile?
+    let runID: String
 
-    public init() {}
+    public init(path: String? = nil, runID: String = RunConfiguration.newRunID()) {
+        self.file = path.map(LedgerFile.init(path:))
+        self.runID = runID
+    }
 
     @discardableResult
-    public func record(_ request: PreparedRequest, scenarioFile: String) -> Entry {
-        state.withLock { s in
-            let e = Entry(id: s.nextID, scenarioFile: scenarioFile, request: request)
+    public func record(_ request: PreparedRequest, auth: Auth? = nil, scenarioFile: String) -> Entry {
+        let entry = state.withLock { s in
+            let e = Entry(id: s.nextID, scenarioFile: scenarioFile, request: request, auth: auth)
             s.nextID += 1
             s.open.append(e)
             return e
         }
+        file?.append(LedgerFile.openLine(entry, runID: runID))
+        return entry
     }
 
     /// Settles the entries a completed request deleted.
     public func settle(method: String, url: String, status: Int) {
         guard (200..<300).contains(status) || status == 404 || status == 410 else { return }
-        state.withLock { s in
-            s.open.removeAll { $0.request.method == method && $0.request.url == url }
+        let settled = state.withLock { s in
+            let ids = s.open.filter { $0.request.method == method && $0.request.url == url }.map(\.id)
+            s.open.removeAll { ids.contains($0.id) }
+            return ids
         }
+        for id in settled { file?.append(LedgerFile.settledLine(id: id, runID: runID)) }
     }
 
     public func settle(id: Int) {
-        state.withLock { s in s.open.removeAll { $0.id == id } }
+        let removed = state.withLock { s in
+            let before = s.open.count
+            s.open.removeAll { $0.id == id }
+            return s.open.count != before
+        }
+        if removed { file?.append(LedgerFile.settledLine(id: id, runID: runID)) }
     }
 
     /// Open entries of one scenario, newest first.
@@ -50,4 +74,94 @@ public final class CleanupLedger: Sendable {
     }
 
     public var allOutstanding: [Entry] { state.withLock { Array($0.open.reversed()) } }
+
+    /// At the end of a run: drops this run's settled lines from the file (what is still open stays for sweep).
+    public func compact() {
+        file?.compact(keeping: { line in
+            guard line["run"]?.stringValue == runID else { return true }
+            return false
+        }, append: allOutstanding.reversed().map { LedgerFile.openLine($0, runID: runID) })
+    }
+}
+
+/// The ledger's JSON-lines file: `{"op":"open",…}` and `{"op":"settled",…}` records.
+struct LedgerFile: Sendable {
+    let path: String
+
+    init(path: String) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    }
+
+    static func openLine(_ e: CleanupLedger.Entry, runID: String) -> JSON {
+        let r = e.request
+        var url = r.url
+        if !r.credentialQueryNames.isEmpty, var parts = URLComponents(string: url) {
+            parts.queryItems = parts.queryItems?.filter { !r.credentialQueryNames.contains($0.name) }
+            if parts.queryItems?.isEmpty == true { parts.queryItems = nil }
+            url = parts.string ?? url
+        }
+        let headers = r.headers.filter { !r.credentialHeaderNames.contains($0.name.lowercased()) }
+        var o: JSON.Object = [
+            "op": "open", "run": .string(runID), "id": .number(Double(e.id)), "scenario": .string(e.scenarioFile),
+            "method": .string(r.method), "url": .string(url),
+            "headers": .object(JSON.Object(uniqueKeysWithValues: headers.map { ($0.name, JSON.string($0.value)) })),
+            "created": .string(Scope.rfc3339(Date())),
+        ]
+        if let auth = e.auth { o["auth"] = auth.json }
+        return .object(o)
+    }
+
+    static func settledLine(id: Int, runID: String) -> JSON {
+        ["op": "settled", "run": .string(runID), "id": .number(Double(id))]
+    }
+
+    /// Appends one record under an exclusive lock (several runs may share the file).
+    func append(_ line: JSON) {
+        withLock { fd in
+            let bytes = Array((line.serialized() + "\n").utf8)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// Rewrites the file keeping the lines `keeping` accepts, then `append`.
+    func compact(keeping: (JSON) -> Bool, append: [JSON]) {
+        withLock { fd in
+            guard let data = FileManager.default.contents(atPath: path) else { return }
+            var lines = LedgerFile.parse(data).filter(keeping)
+            lines += append
+            let text = lines.map { $0.serialized() + "\n" }.joined()
+            _ = ftruncate(fd, 0)
+            _ = lseek(fd, 0, SEEK_SET)
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func withLock(_ body: (Int32) -> Void) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        body(fd)
+    }
+
+    /// Every readable record (a line cut short by a crash is skipped).
+    static func parse(_ data: Data) -> [JSON] {
+        data.split(separator: UInt8(ascii: "\n")).compactMap { try? JSONParser.value(Array($0)) }
+    }
+
+    /// Open entries of every run in the file: opened and not settled.
+    static func openEntries(_ data: Data) -> [JSON] {
+        let lines = parse(data)
+        var settled = Set<String>()
+        for l in lines where l["op"] == "settled" {
+            settled.insert("\(l["run"]?.stringValue ?? ""):\(l["id"]?.numberValue ?? -1)")
+        }
+        return lines.filter { l in
+            l["op"] == "open" && !settled.contains("\(l["run"]?.stringValue ?? ""):\(l["id"]?.numberValue ?? -1)")
+        }
+    }
 }

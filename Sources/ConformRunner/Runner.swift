@@ -18,11 +18,11 @@ public struct Runner: Sendable {
 
     /// - Parameter schemas: the store scenarios were loaded with, so compiled schemas are reused.
     public init(configuration: RunConfiguration, client: HTTPClient, secrets: SecretBook = SecretBook(),
-                ledger: CleanupLedger = CleanupLedger(), schemas: SchemaStore = SchemaStore()) {
+                schemas: SchemaStore = SchemaStore()) {
         self.configuration = configuration
         self.client = client
         self.secrets = secrets
-        self.ledger = ledger
+        self.ledger = CleanupLedger(path: configuration.ledgerPath, runID: configuration.runID)
         self.schemas = SchemaService(store: schemas)
     }
 
@@ -79,6 +79,7 @@ public struct Runner: Sendable {
             var execution = execution(for: scenario)
             results[index] = await execution.run()
         }
+        ledger.compact()
         return RunResult(runID: configuration.runID, startedAt: startedAt, duration: (clock.now - start).seconds,
                          properties: properties, scenarios: results.compactMap { $0 }, interrupted: Task.isCancelled,
                          secrets: secrets.known)

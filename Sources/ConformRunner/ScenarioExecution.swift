@@ -276,7 +276,7 @@ struct ScenarioExecution {
         if let creates = step.creates, (200..<300).contains(response.status) {
             do {
                 let delete = try RequestRenderer.render(creates, defaults: scenario.defaults, baseURL: baseURL, scope: scope)
-                context.ledger.record(delete, scenarioFile: scenario.file)
+                context.ledger.record(delete, auth: creates.auth ?? scenario.defaults.auth, scenarioFile: scenario.file)
             } catch {
                 failures.append(CheckFailure(kind: "capture", message: "cannot record how to delete the new resource: \(error.message)", line: step.line))
             }

@@ -424,3 +424,16 @@ public struct Pagination: Sendable {
         self.line = line
     }
 }
+
+extension Auth {
+    /// The auth as written in a scenario file (placeholders unrendered): `ScenarioLoader.decodeAuth` reads it back.
+    public var json: JSON {
+        switch self {
+        case .none: "none"
+        case .basic(let u, let p): ["basic": ["username": .string(u.source), "password": .string(p.source)]]
+        case .bearer(let t): ["bearer": .string(t.source)]
+        case .header(let name, let v): ["header": ["name": .string(name), "value": .string(v.source)]]
+        case .query(let name, let v): ["query": ["name": .string(name), "value": .string(v.source)]]
+        }
+    }
+}

@@ -10,6 +10,14 @@ import Foundation
 public enum ScenarioLoader {
     /// Scenario files end in this suffix, so schemas and fixtures can live beside them.
     public static let fileSuffix = ".conform.json"
+    /// Decodes an `auth` value as written in a scenario (`{"bearer": "{{token}}"}`, …).
+    public static func decodeAuth(_ json: JSON) throws(Diagnostic) -> Auth {
+        let document = try JSONParser.parse(json.serialized(), file: "<auth>")
+        var decoder = Decoder(document: document, file: "<auth>", suite: nil)
+        decoder.anyVariable = true
+        return try decoder.auth(Node(document: document, pointer: .root, value: document.root))
+    }
+
     /// Settings shared by every scenario of a folder.
     public static let suiteFileName = "suite.json"
     /// Files larger than this are refused rather than read.
@@ -122,6 +130,8 @@ private struct Decoder {
     /// Captures of main steps; cleanup steps may use them (they are skipped if unset).
     var captured: Set<String> = []
     var stepIDs: Set<String> = []
+    /// Accept every variable name (decoding fragments outside a scenario, e.g. the ledger's auth).
+    var anyVariable = false
 
     init(document: JSONDocument, file: String, suite: Suite?) {
         self.document = document
@@ -668,7 +678,7 @@ private struct Decoder {
     /// text, the column points at the placeholder itself (exact unless escapes precede it).
     func checkPlaceholders(_ placeholders: [Placeholder], at location: SourceLocation, in text: String? = nil) throws(Diagnostic) {
         for p in placeholders {
-            guard case .variable(let name) = p, !known.contains(name) else { continue }
+            guard case .variable(let name) = p, !known.contains(name), !anyVariable else { continue }
             var location = location
             if let text, let r = text.range(of: "{{"), let at = text.range(of: name, range: r.lowerBound..<text.endIndex) {
                 let open = text[..<at.lowerBound].range(of: "{{", options: .backwards)?.lowerBound ?? r.lowerBound

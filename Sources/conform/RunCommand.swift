@@ -70,6 +70,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --mock: switch on an implementation bug in the mocks, NAME or API:NAME (repeatable; see `conform mock --list-faults`).")
     var fault: [String] = []
 
+    @Option(name: .long, help: "Cleanup ledger: what the run creates is recorded here until deleted, for `conform sweep` (default .conform/ledger.jsonl; none with --mock).")
+    var ledger: String?
+
     @Flag(name: .shortAndLong, help: "Print every request and response (secrets masked).")
     var verbose = false
 
@@ -155,6 +158,8 @@ struct RunCommand: AsyncParsableCommand {
             jobs: jobs, timeout: timeout, connectTimeout: connectTimeout, retries: retries, insecure: insecure,
             caCertPath: cacert)
         configuration.targets = targets
+        // A mock's resources vanish with it, so a --mock run keeps no ledger unless asked to.
+        configuration.ledgerPath = ledger ?? (useMocks ? nil : ".conform/ledger.jsonl")
         let client = HTTPClient(maxConnections: max(8, jobs * 2))
         defer { client.shutdown() }
         let runner = Runner(configuration: configuration, client: client, schemas: schemas)
@@ -170,7 +175,7 @@ struct RunCommand: AsyncParsableCommand {
         let props = properties
 
         let runTask = Task { await runner.run(selected, properties: props) { console.handle($0) } }
-        let signals = SignalWatcher { runTask.cancel() }
+        let signals = SignalWatcher(notice: "conform: stopping: running cleanup (press Ctrl-C again to quit at once)") { runTask.cancel() }
         var result = await runTask.value
         signals.stop()
         result.scenarios += excluded.map { ExcludedScenario.result($0, reason: "excluded by tag filter") }

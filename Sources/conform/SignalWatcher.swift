@@ -9,7 +9,8 @@ import Synchronization
 final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
-    init(onSignal: @escaping @Sendable () -> Void) {
+    /// - Parameter notice: printed on stderr at the first signal.
+    init(notice: String? = nil, onSignal: @escaping @Sendable () -> Void) {
         let queue = DispatchQueue(label: "conform.signals")
         let count = SignalCount()
         sources = [SIGINT, SIGTERM].map { sig in
@@ -17,7 +18,7 @@ final class SignalWatcher: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler {
                 if count.increment() == 1 {
-                    FileHandle.standardError.write(Data("\nconform: stopping: running cleanup (press Ctrl-C again to quit at once)\n".utf8))
+                    if let notice { FileHandle.standardError.write(Data("\n\(notice)\n".utf8)) }
                     onSignal()
                 } else {
                     exit(130)

@@ -1,0 +1,78 @@
+import ConformRunner
+
+/// Names of suites and testcases as CI viewers group and key them (FORMAT.md §8).
+enum JUnitNames {
+    /// Azure DevOps drops results whose `classname.name` reaches 512 characters.
+    static let maxQualifiedName = 511
+    static let maxClassname = 300
+
+    /// `scenarios/dockerhub/lifecycle.json` → `scenarios.dockerhub.lifecycle`: a dot is Jenkins'
+    /// package separator, so dots, spaces and other punctuation inside a segment become `_`.
+    static func classname(forFile file: String) -> String {
+        var segments = file.split(separator: "/").map(String.init).filter { $0 != "." && !$0.isEmpty }
+        if var last = segments.popLast() {
+            if let dot = last.lastIndex(of: "."), dot != last.startIndex { last = String(last[..<dot]) }
+            segments.append(last)
+        }
+        let name = segments.map(segment).filter { !$0.isEmpty }.joined(separator: ".")
+        return String((name.isEmpty ? "scenario" : name).prefix(maxClassname))
+    }
+
+    /// One classname segment: letters, digits, `_` and `-` kept, anything else `_`.
+    static func segment(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+    }
+
+    /// `02 read the token`: zero-padded so names sort in step order and stay unique when texts repeat.
+    static func testcaseName(index: Int, name: String, width: Int) -> String {
+        let number = String(max(0, index))
+        let padded = String(repeating: "0", count: max(0, width - number.count)) + number
+        let text = TextSanitizer.oneLine(name)
+        return text.isEmpty ? padded : "\(padded) \(text)"
+    }
+
+    /// Digits of the widest step index in `steps`, at least 2.
+    static func indexWidth(_ steps: [StepResult]) -> Int {
+        max(2, String(steps.map(\.index).max() ?? 0).count)
+    }
+
+    /// `name` shortened so `classname.name` stays within Azure's limit.
+    static func fitted(_ name: String, classname: String) -> String {
+        let room = maxQualifiedName - classname.count - 1
+        guard name.count > room else { return name }
+        return String(name.prefix(max(1, room - 1))) + "…"
+    }
+
+    /// Suite names and classnames for every scenario, unique within the run.
+    ///
+    /// One scenario per file gives the file path and its dotted form; scenarios sharing a
+    /// file get their name appended, and a counter if that is still not unique.
+    static func suiteIdentities(_ scenarios: [ScenarioResult]) -> [(suite: String, classname: String)] {
+        var filesSeen: [String: Int] = [:]
+        for s in scenarios { filesSeen[s.file, default: 0] += 1 }
+        var suites = Set<String>()
+        var classnames = Set<String>()
+        return scenarios.map { s in
+            var suite = s.file.isEmpty ? "scenario" : s.file
+            var classname = classname(forFile: s.file)
+            if filesSeen[s.file, default: 0] > 1 {
+                let name = TextSanitizer.oneLine(s.name)
+                suite += " [\(name)]"
+                classname = String((classname + "." + segment(name)).prefix(maxClassname))
+            }
+            suite = unique(suite, in: &suites) { "\($0) #\($1)" }
+            classname = unique(classname, in: &classnames) { "\($0)_\($1)" }
+            return (suite, classname)
+        }
+    }
+
+    static func unique(_ candidate: String, in seen: inout Set<String>, numbered: (String, Int) -> String) -> String {
+        var result = candidate
+        var n = 2
+        while !seen.insert(result).inserted {
+            result = numbered(candidate, n)
+            n += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import ConformRunner
+
+/// Renders a step's HTTP exchanges as text, curl style: `>` request lines, `<` response lines.
+struct Transcript: Sendable {
+    let safe: SafeText
+    /// Cap for each request or response body inside a transcript.
+    var maxBodyBytes = 16 * 1024
+
+    /// All exchanges of a step, separated by blank lines.
+    func render(_ exchanges: [Exchange]) -> String {
+        exchanges.map(render).joined(separator: "\n\n")
+    }
+
+    func render(_ x: Exchange) -> String {
+        var lines: [String] = []
+        lines.append("> \(safe.text(x.method)) \(safe.url(x.url))")
+        for h in x.requestHeaders { lines.append("> \(safe.text(h.name)): \(safe.header(h.name, h.value))") }
+        if !x.requestBody.isEmpty {
+            lines.append(">")
+            lines.append(TextLimit.capped(safe.bytes(x.requestBody), maxBytes: maxBodyBytes))
+        }
+        lines.append("")
+        if let status = x.status {
+            lines.append("< \(status) (\(Self.milliseconds(x.duration)))")
+            for h in x.responseHeaders { lines.append("< \(safe.text(h.name)): \(safe.header(h.name, h.value))") }
+            if !x.responseBody.isEmpty {
+                lines.append("<")
+                lines.append(TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBodyBytes))
+            }
+        }
+        if let error = x.error {
+            lines.append("! \(safe.text(error)) (\(Self.milliseconds(x.duration)))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line naming the exchange and its result: `GET https://… -> 404`.
+    func summary(_ x: Exchange) -> String {
+        let result = x.status.map(String.init) ?? x.error.map { "no response: " + safe.text(TextSanitizer.oneLine($0)) } ?? "no response"
+        return "\(safe.text(x.method)) \(safe.url(x.url)) -> \(result)"
+    }
+
+    /// The head of the response body, masked, for failure messages.
+    func responseExcerpt(_ x: Exchange, maxBytes: Int) -> String? {
+        guard !x.responseBody.isEmpty else { return nil }
+        return TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBytes)
+    }
+
+    static func milliseconds(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "0 ms" }
+        return "\(Int((seconds * 1000).rounded())) ms"
+    }
+}
