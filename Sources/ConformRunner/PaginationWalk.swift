@@ -36,7 +36,7 @@ struct PaginationWalk {
         var ended = false
 
         for pageNumber in 1...p.maxPages {
-            if Task.isCancelled { return .error(StepError(kind: "interrupted", message: "the run was interrupted during the walk")) }
+            if execution.context.stop.isStopped { return .error(StepError(kind: "interrupted", message: "the run was interrupted during the walk")) }
             let request: PreparedRequest
             do { request = try prepare(page: pageNumber, nextURL: nextURL) } catch {
                 return .error(StepError(kind: "scenario", message: "cannot build the page request: \(error)"))

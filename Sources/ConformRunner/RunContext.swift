@@ -17,10 +17,12 @@ final class RunContext: Sendable {
     let secrets: SecretBook
     let schemas: SchemaService
     let ledger: CleanupLedger
+    let stop: StopSignal
     let events: @Sendable (RunEvent) -> Void
 
     init(client: HTTPClient, configuration: RunConfiguration, secrets: SecretBook, schemas: SchemaService,
-         ledger: CleanupLedger, events: @escaping @Sendable (RunEvent) -> Void) {
+         ledger: CleanupLedger, stop: StopSignal, events: @escaping @Sendable (RunEvent) -> Void) {
+        self.stop = stop
         self.client = client
         self.configuration = configuration
         self.secrets = secrets

@@ -14,6 +14,8 @@ public struct Runner: Sendable {
     public let client: HTTPClient
     public let secrets: SecretBook
     public let ledger: CleanupLedger
+    /// `stop()` ends the run gracefully (Ctrl-C): see `StopSignal`.
+    public let stopSignal = StopSignal()
     let schemas: SchemaService
 
     /// - Parameter schemas: the store scenarios were loaded with, so compiled schemas are reused.
@@ -40,7 +42,7 @@ public struct Runner: Sendable {
             }
         }
         let context = RunContext(client: client, configuration: configuration, secrets: secrets, schemas: schemas,
-                                 ledger: ledger, events: events)
+                                 ledger: ledger, stop: stopSignal, events: events)
         let configuration = self.configuration
         @Sendable func execution(for scenario: Scenario) -> ScenarioExecution {
             var scope = Scope(variables: configuration.variables, environment: configuration.environment)
@@ -81,7 +83,7 @@ public struct Runner: Sendable {
         }
         ledger.compact()
         return RunResult(runID: configuration.runID, startedAt: startedAt, duration: (clock.now - start).seconds,
-                         properties: properties, scenarios: results.compactMap { $0 }, interrupted: Task.isCancelled,
+                         properties: properties, scenarios: results.compactMap { $0 }, interrupted: stopSignal.isStopped || Task.isCancelled,
                          secrets: secrets.known)
     }
 }

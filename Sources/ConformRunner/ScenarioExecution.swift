@@ -40,7 +40,7 @@ struct ScenarioExecution {
                 results.append(skipped(step, index: index, phase: .main, reason: reason))
                 continue
             }
-            if Task.isCancelled {
+            if context.stop.isStopped {
                 stopReason = "not run: the run was interrupted"
                 results.append(skipped(step, index: index, phase: .main, reason: stopReason!))
                 continue
@@ -53,8 +53,8 @@ struct ScenarioExecution {
             default: break
             }
         }
-        // Cleanup runs in a task of its own so that an interrupted (cancelled) run still
-        // performs it, bounded by the cleanup deadline through the request timeouts.
+        // Cleanup runs in a task of its own so that it is performed even when the calling
+        // task was cancelled.
         let cleanupResults = await Task { [self] in
             var me = self
             return await me.runCleanup()
@@ -155,6 +155,9 @@ struct ScenarioExecution {
             outcome = await walker.run(exchanges: &exchanges)
             scope = walker.execution.scope
         }
+        // Transcripts go out only after the step's checks, which register the secrets its
+        // responses carry: a `-v` line printed earlier would show a new secret in clear.
+        for exchange in exchanges { context.events(.exchange(file: scenario.file, step: step.name, exchange)) }
         var kept = exchanges
         if case .passed = outcome, !context.configuration.keepPassingTranscripts {
             // Passing steps keep the request line and status only: a long run stays small.
@@ -168,6 +171,10 @@ struct ScenarioExecution {
         let iterations = step.repeatCount ?? 1
         var collected: [String: [JSON]] = [:]
         for iteration in 0..<iterations {
+            if iteration > 0 && context.stop.isStopped {
+                for (name, values) in collected { scope[name] = .array(values) }
+                return .error(StepError(kind: "interrupted", message: "the run was interrupted after \(iteration) of \(iterations) repetitions"))
+            }
             if step.repeatCount != nil { scope["iteration"] = .number(Double(iteration)) }
             let prepared: PreparedRequest
             do {
@@ -400,7 +407,6 @@ struct ScenarioExecution {
                 let exchange = Exchange(method: request.method, url: request.url, requestHeaders: request.headers.map { ($0.name, $0.value) },
                                         requestBody: Self.cap(request.body ?? []), status: nil, responseHeaders: [], responseBody: [],
                                         duration: (clock.now - start).seconds, error: stepError.message)
-                context.events(.exchange(file: scenario.file, step: "", exchange))
                 exchanges.append(exchange)
                 return (nil, stepError, exchanges)
             }
@@ -408,17 +414,16 @@ struct ScenarioExecution {
                                     requestBody: Self.cap(request.body ?? []), status: response.status,
                                     responseHeaders: response.headers.map { ($0.name, $0.value) }, responseBody: Self.cap(response.body),
                                     duration: (clock.now - start).seconds, error: nil)
-            context.events(.exchange(file: scenario.file, step: "", exchange))
             exchanges.append(exchange)
             if request.method == "DELETE" { context.ledger.settle(method: request.method, url: request.url, status: response.status) }
 
-            if (response.status == 429 || response.status == 503), retriesLeft > 0, !Task.isCancelled {
+            if (response.status == 429 || response.status == 503), retriesLeft > 0, !context.stop.isStopped {
                 let attempt = context.configuration.retries - retriesLeft
                 let wait = Self.retryDelay(response.header("Retry-After"), attempt: attempt)
                 if wait <= context.configuration.retryMaxWait {
                     retriesLeft -= 1
                     try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                    if !Task.isCancelled { continue }
+                    if !context.stop.isStopped { continue }
                 }
             }
             if request.followRedirects, [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location") {

@@ -37,8 +37,10 @@ struct Compiler {
     var usesDynamicScope = false
     var unsupported: [UnsupportedKeyword] = []
     var reported: Set<String> = []
-    var depth = 0
-    static let maxCompileDepth = 400
+    /// Nodes below this index are built.
+    var built = 0
+    /// Deeper documents are refused when indexed (the index walk recurses).
+    static let maxSchemaDepth = 400
 
     init(store: SchemaStore, options: SchemaOptions, root: SchemaDocument) {
         self.store = store
@@ -53,9 +55,10 @@ struct Compiler {
         if let fragment, !fragment.isEmpty {
             start = try resolveReference("#" + fragment, base: rootDoc, from: start, keyword: "$ref")
         }
-        let root = try compileNode(start)
+        let root = compileNode(start)
+        try buildPending()
         try rejectInPlaceCycles()
-        let dialect = indexes[rootDoc].map { enclosingResource(of: start, in: $0).dialect.base } ?? options.defaultDialect
+        let dialect = indexes[start.doc].map { enclosingResource(of: start, in: $0).dialect.base } ?? options.defaultDialect
         let program = Program(nodes: nodes, root: root, dynamicAnchors: dynamicAnchorTables,
                               usesDynamicScope: usesDynamicScope, options: options)
         return JSONSchema(program: program, dialect: dialect, unsupportedKeywords: unsupported)
@@ -63,22 +66,32 @@ struct Compiler {
 
     // MARK: - Nodes
 
-    mutating func compileNode(_ loc: SchemaLocation) throws(SchemaError) -> Int {
+    /// The node for a schema location: reserved now, built later by `buildPending` (so compiling
+    /// never recurses, however deep the schema or long the chain of references).
+    mutating func compileNode(_ loc: SchemaLocation) -> Int {
         if let existing = nodeByLocation[loc] { return existing }
+        let i = nodes.count
+        nodes.append(.placeholder())
+        nodeLocations.append(loc)
+        nodeByLocation[loc] = i
+        return i
+    }
+
+    /// Builds every reserved node, including those reserved while building.
+    mutating func buildPending() throws(SchemaError) {
+        while built < nodes.count {
+            try build(built)
+            built += 1
+        }
+    }
+
+    private mutating func build(_ i: Int) throws(SchemaError) {
+        let loc = nodeLocations[i]
         guard let doc = documents[loc.doc], let value = loc.pointer.resolve(in: doc.root) else {
             throw error("no schema at \(display(loc))", at: loc)
         }
         guard let index = indexes[loc.doc] else { throw error("internal: document not indexed", at: loc) }
         let resource = enclosingResource(of: loc, in: index)
-        let i = nodes.count
-        nodes.append(.placeholder())
-        nodeLocations.append(loc)
-        nodeByLocation[loc] = i
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Self.maxCompileDepth {
-            throw error("schema nested or referenced more than \(Self.maxCompileDepth) levels deep", at: loc)
-        }
         let resourceID = try self.resourceID(resource, doc: loc.doc)
         var node = SchemaNode(kind: .keywords, keywords: [], path: display(loc), resource: resourceID,
                               nullable: false, needsAnnotations: false)
@@ -91,18 +104,16 @@ struct Compiler {
             throw error("a schema must be an object or a boolean, got \(value.typeName) \(preview(value))", at: loc)
         }
         nodes[i] = node
-        return i
     }
 
-    /// A small integer per schema resource; the resource's `$dynamicAnchor`s are compiled on first sight.
+    /// A small integer per schema resource; the resource's `$dynamicAnchor`s are reserved on first sight.
     mutating func resourceID(_ resource: ResourceInfo, doc: String) throws(SchemaError) -> Int {
         if let id = resourceIDs[resource.uri] { return id }
         let id = dynamicAnchorTables.count
         resourceIDs[resource.uri] = id
         dynamicAnchorTables.append([:])
         for (name, pointer) in resource.dynamicAnchors.sorted(by: { $0.key < $1.key }) {
-            let target = try compileNode(SchemaLocation(doc: doc, pointer: pointer))
-            dynamicAnchorTables[id][name] = target
+            dynamicAnchorTables[id][name] = compileNode(SchemaLocation(doc: doc, pointer: pointer))
         }
         return id
     }

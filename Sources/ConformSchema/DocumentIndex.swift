@@ -57,6 +57,9 @@ extension Compiler {
     private mutating func walk(_ value: JSON, at loc: SchemaLocation, base: String, dialect: Dialect,
                                resource: String, isRoot: Bool, into index: inout DocumentIndex) throws(SchemaError) {
         guard case .object(let o) = value else { return }
+        guard loc.pointer.tokens.count <= Self.maxSchemaDepth else {
+            throw error("schema nested more than \(Self.maxSchemaDepth) levels deep", at: loc)
+        }
         var dialect = dialect
         var base = base
         var resource = resource

@@ -34,7 +34,7 @@ private enum PathToken {
 /// `not`, `if`, `contains`) switch it off and stop at the first failure.
 struct Evaluator {
     let program: Program
-    let nodes: [SchemaNode]
+    let nodes: [RunNode]
     var reporting: Bool
     var violations: [SchemaViolation] = []
     private var maxViolations: Int
@@ -93,7 +93,7 @@ struct Evaluator {
     // MARK: - Keywords
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    private mutating func apply(_ kw: CompiledKeyword, _ node: SchemaNode, _ inst: JSON,
+    private mutating func apply(_ kw: RunKeyword, _ node: RunNode, _ inst: JSON,
                                 _ ann: inout Annotations, _ want: Bool) -> Bool {
         let at = kw.path
         switch kw.keyword {

@@ -13,9 +13,15 @@ public enum FormatChecker: String, Sendable, CaseIterable {
     /// OpenAPI: a whole number that fits in 32 / 64 bits (two's complement).
     case int32
     case int64
+    /// OpenAPI: base64-encoded bytes (RFC 4648, padded).
+    case byte
 
     /// Names of the formats that can be asserted.
     public static var assertable: [String] { allCases.map(\.rawValue) }
+
+    /// OpenAPI formats with nothing to check in a JSON value (any number is a valid float; `password`
+    /// and `binary` describe presentation or transport): accepted silently even when asserting.
+    static let nothingToCheck: Set<String> = ["float", "double", "password", "binary"]
 
     /// Whether `value` satisfies the format; values of other types always do.
     func check(_ value: JSON) -> Bool {
@@ -36,6 +42,7 @@ public enum FormatChecker: String, Sendable, CaseIterable {
             case .uri: return Self.isURI(u)
             case .ipv4: return Self.isIPv4(u[...])
             case .ipv6: return Self.isIPv6(s)
+            case .byte: return Self.isBase64(u)
             case .int32, .int64: return true
             }
         }
@@ -99,6 +106,22 @@ public enum FormatChecker: String, Sendable, CaseIterable {
         if s == 60 {
             let utc = ((h * 60 + mi - offsetMinutes) % 1440 + 1440) % 1440
             return utc == 23 * 60 + 59
+        }
+        return true
+    }
+
+    static func isBase64(_ u: [UInt8]) -> Bool {
+        guard u.count % 4 == 0 else { return false }
+        var padding = 0
+        for (i, b) in u.enumerated() {
+            if b == UInt8(ascii: "=") {
+                padding += 1
+                guard i >= u.count - 2 else { return false }
+                continue
+            }
+            guard padding == 0 else { return false }
+            let ok = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 47
+            guard ok else { return false }
         }
         return true
     }

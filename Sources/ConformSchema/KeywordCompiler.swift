@@ -15,7 +15,7 @@ extension Compiler {
                 throw error("$ref must be a string, got \(preview(refValue))", at: loc.appending("$ref"))
             }
             let target = try resolveReference(ref, base: base, from: loc, keyword: "$ref", dialect: dialect)
-            let t = try compileNode(target)
+            let t = compileNode(target)
             if d.isDraft4Family {
                 for key in o.keys where key != "$ref" && (KeywordTables.draft4.contains(key) || key == "nullable") {
                     report(key, at: loc, reason: "ignored beside $ref (\(d) ignores every sibling of $ref)")
@@ -32,7 +32,7 @@ extension Compiler {
                 throw error("$dynamicRef must be a string, got \(preview(dyn))", at: loc.appending("$dynamicRef"))
             }
             let target = try resolveReference(ref, base: base, from: loc, keyword: "$dynamicRef", dialect: dialect)
-            let t = try compileNode(target)
+            let t = compileNode(target)
             // Dynamic only when the initial target bears the same $dynamicAnchor (the "bookend").
             let fragment = URIReference(ref).fragment ?? ""
             var anchor: String?
@@ -58,7 +58,7 @@ extension Compiler {
             if options.assertFormats || (d == .draft2020_12 && dialect.vocabularies.contains(.formatAssertion)) {
                 if let checker = FormatChecker(rawValue: name) {
                     kws.append(CompiledKeyword(keyword: .format(checker), name: "format"))
-                } else {
+                } else if !FormatChecker.nothingToCheck.contains(name) {
                     report("format", at: loc, reason: "format \"\(name)\" is not checked (checked formats: "
                            + FormatChecker.assertable.joined(separator: ", ") + ")")
                 }
@@ -69,12 +69,12 @@ extension Compiler {
         }
         if d == .draft2020_12 && dialect.has(.unevaluated) {
             if o["unevaluatedItems"] != nil {
-                kws.append(CompiledKeyword(keyword: .unevaluatedItems(try compileNode(loc.appending("unevaluatedItems"))),
+                kws.append(CompiledKeyword(keyword: .unevaluatedItems(compileNode(loc.appending("unevaluatedItems"))),
                                            name: "unevaluatedItems"))
                 node.needsAnnotations = true
             }
             if o["unevaluatedProperties"] != nil {
-                kws.append(CompiledKeyword(keyword: .unevaluatedProperties(try compileNode(loc.appending("unevaluatedProperties"))),
+                kws.append(CompiledKeyword(keyword: .unevaluatedProperties(compileNode(loc.appending("unevaluatedProperties"))),
                                            name: "unevaluatedProperties"))
                 node.needsAnnotations = true
             }
@@ -173,10 +173,10 @@ extension Compiler {
                     throw error("items must be a single schema in 2020-12; an array of schemas is spelled prefixItems",
                                 at: loc.appending("items"))
                 }
-                kws.append(.init(keyword: .items(try compileNode(loc.appending("items")), from: prefixCount), name: "items"))
+                kws.append(.init(keyword: .items(compileNode(loc.appending("items")), from: prefixCount), name: "items"))
             }
             if o["contains"] != nil {
-                let c = try compileNode(loc.appending("contains"))
+                let c = compileNode(loc.appending("contains"))
                 var minimum = 1
                 var maximum: Int?
                 if minContains {
@@ -190,11 +190,11 @@ extension Compiler {
                 let items = try schemaArray(it, "items", at: loc)
                 kws.append(.init(keyword: .prefixItems(items), name: "items"))
                 if o["additionalItems"] != nil {
-                    let extra = try compileNode(loc.appending("additionalItems"))
+                    let extra = compileNode(loc.appending("additionalItems"))
                     kws.append(.init(keyword: .items(extra, from: items.count), name: "additionalItems"))
                 }
             } else {
-                kws.append(.init(keyword: .items(try compileNode(loc.appending("items")), from: 0), name: "items"))
+                kws.append(.init(keyword: .items(compileNode(loc.appending("items")), from: 0), name: "items"))
             }
         }
 
@@ -204,7 +204,7 @@ extension Compiler {
         var additional: Int?
         if let p = o["properties"] {
             guard case .object(let members) = p else { throw error("properties must be an object, got \(preview(p))", at: loc.appending("properties")) }
-            for name in members.keys { properties[name] = try compileNode(loc.appending("properties", name)) }
+            for name in members.keys { properties[name] = compileNode(loc.appending("properties", name)) }
         }
         if let p = o["patternProperties"] {
             guard case .object(let members) = p else {
@@ -212,22 +212,22 @@ extension Compiler {
             }
             for name in members.keys {
                 let re = try regex(.string(name), at: loc.appending("patternProperties", name))
-                patterns.append((re, try compileNode(loc.appending("patternProperties", name))))
+                patterns.append((re, compileNode(loc.appending("patternProperties", name))))
             }
         }
-        if o["additionalProperties"] != nil { additional = try compileNode(loc.appending("additionalProperties")) }
+        if o["additionalProperties"] != nil { additional = compileNode(loc.appending("additionalProperties")) }
         if o["properties"] != nil || o["patternProperties"] != nil || additional != nil {
             kws.append(.init(keyword: .object(properties: properties, patterns: patterns, additional: additional), name: "properties"))
         }
         if d == .draft2020_12, o["propertyNames"] != nil {
-            kws.append(.init(keyword: .propertyNames(try compileNode(loc.appending("propertyNames"))), name: "propertyNames"))
+            kws.append(.init(keyword: .propertyNames(compileNode(loc.appending("propertyNames"))), name: "propertyNames"))
         }
         if d == .draft2020_12, let ds = o["dependentSchemas"] {
             guard case .object(let members) = ds else {
                 throw error("dependentSchemas must be an object, got \(preview(ds))", at: loc.appending("dependentSchemas"))
             }
             var pairs: [(String, Int)] = []
-            for name in members.keys { pairs.append((name, try compileNode(loc.appending("dependentSchemas", name)))) }
+            for name in members.keys { pairs.append((name, compileNode(loc.appending("dependentSchemas", name)))) }
             kws.append(.init(keyword: .dependentSchemas(pairs), name: "dependentSchemas"))
         }
         if d.isDraft4Family, let deps = o["dependencies"] {
@@ -240,7 +240,7 @@ extension Compiler {
                 if case .array = value {
                     required.append((name, try strings(value, at: loc.appending("dependencies", name))))
                 } else {
-                    schemas.append((name, try compileNode(loc.appending("dependencies", name))))
+                    schemas.append((name, compileNode(loc.appending("dependencies", name))))
                 }
             }
             if !required.isEmpty { kws.append(.init(keyword: .dependentRequired(required), name: "dependencies")) }
@@ -251,11 +251,11 @@ extension Compiler {
         if let v = o["allOf"] { kws.append(.init(keyword: .allOf(try schemaArray(v, "allOf", at: loc)), name: "allOf")) }
         if let v = o["anyOf"] { kws.append(.init(keyword: .anyOf(try schemaArray(v, "anyOf", at: loc)), name: "anyOf")) }
         if let v = o["oneOf"] { kws.append(.init(keyword: .oneOf(try schemaArray(v, "oneOf", at: loc)), name: "oneOf")) }
-        if o["not"] != nil { kws.append(.init(keyword: .not(try compileNode(loc.appending("not"))), name: "not")) }
+        if o["not"] != nil { kws.append(.init(keyword: .not(compileNode(loc.appending("not"))), name: "not")) }
         if d == .draft2020_12, o["if"] != nil {
-            let condition = try compileNode(loc.appending("if"))
-            let then = o["then"] == nil ? nil : try compileNode(loc.appending("then"))
-            let otherwise = o["else"] == nil ? nil : try compileNode(loc.appending("else"))
+            let condition = compileNode(loc.appending("if"))
+            let then = o["then"] == nil ? nil : compileNode(loc.appending("then"))
+            let otherwise = o["else"] == nil ? nil : compileNode(loc.appending("else"))
             // Kept even without then/else: `if` still contributes annotations to unevaluated*.
             kws.append(.init(keyword: .conditional(if: condition, then: then, else: otherwise), name: "if"))
         }
@@ -309,7 +309,7 @@ extension Compiler {
             throw error("\(key) must be a non-empty array of schemas, got \(preview(v))", at: loc.appending(key))
         }
         var out: [Int] = []
-        for i in items.indices { out.append(try compileNode(loc.appending(key, String(i)))) }
+        for i in items.indices { out.append(compileNode(loc.appending(key, String(i)))) }
         return out
     }
 

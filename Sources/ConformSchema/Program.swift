@@ -109,9 +109,41 @@ struct SchemaNode: Sendable {
     }
 }
 
+/// A keyword as evaluation reads it: a class, so reading one costs a single retain.
+final class RunKeyword: Sendable {
+    let keyword: Keyword
+    let name: String
+    let path: String
+
+    init(_ k: CompiledKeyword) {
+        keyword = k.keyword
+        name = k.name
+        path = k.path
+    }
+}
+
+/// A node as evaluation reads it (see `SchemaNode` for the fields).
+final class RunNode: Sendable {
+    let kind: SchemaNode.Kind
+    let keywords: [RunKeyword]
+    let path: String
+    let resource: Int
+    let nullable: Bool
+    let needsAnnotations: Bool
+
+    init(_ n: SchemaNode) {
+        kind = n.kind
+        keywords = n.keywords.map(RunKeyword.init)
+        path = n.path
+        resource = n.resource
+        nullable = n.nullable
+        needsAnnotations = n.needsAnnotations
+    }
+}
+
 /// The compiled form shared by every copy of a `JSONSchema`.
 final class Program: Sendable {
-    let nodes: [SchemaNode]
+    let nodes: [RunNode]
     let root: Int
     /// Resource index → `$dynamicAnchor` name → node.
     let dynamicAnchors: [[String: Int]]
@@ -119,7 +151,7 @@ final class Program: Sendable {
     let options: SchemaOptions
 
     init(nodes: [SchemaNode], root: Int, dynamicAnchors: [[String: Int]], usesDynamicScope: Bool, options: SchemaOptions) {
-        self.nodes = nodes
+        self.nodes = nodes.map(RunNode.init)
         self.root = root
         self.dynamicAnchors = dynamicAnchors
         self.usesDynamicScope = usesDynamicScope

@@ -50,11 +50,13 @@ public final class SchemaStore: Sendable {
     /// Compiles a schema given as a value (e.g. written inline in a scenario).
     ///
     /// - Parameters:
-    ///   - baseFile: the file it was written in; relative `$ref`s resolve from that file's folder.
+    ///   - baseFile: the file it was written in; relative `$ref`s resolve from that file's folder
+    ///     (from the working directory when nil).
     ///   - location: where it was written, used for errors (an inline value has no finer positions).
     public func schema(_ json: JSON, baseFile: String? = nil, location: SourceLocation? = nil,
                        options: SchemaOptions = SchemaOptions()) throws(SchemaError) -> JSONSchema {
-        let base = baseFile.map { FileURI.from(path: Self.absolute($0)) } ?? "urn:conform:inline-schema"
+        // Without a file, relative references resolve from the working directory.
+        let base = FileURI.from(path: baseFile.map(Self.absolute) ?? FileManager.default.currentDirectoryPath + "/")
         let key = CacheKey.inline(json, base: base, options)
         if let hit = state.withLock({ $0.compiled[key] }) { return hit }
         let doc = SchemaDocument(uri: base, root: json, displayName: "", locator: location.map { .fixed($0) } ?? .none)

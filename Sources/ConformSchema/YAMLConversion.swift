@@ -3,7 +3,7 @@ import Yams
 
 /// Turns a YAML document into `JSON`, remembering where each node was written.
 enum YAMLConversion {
-    /// Guards against alias bombs ("billion laughs"): aliases are expanded, so count what is built.
+    /// Guards against alias bombs ("billion laughs"): aliases are expanded into copies.
     static let maxNodes = 1_000_000
     static let maxDepth = 512
 
@@ -20,16 +20,43 @@ enum YAMLConversion {
         guard let node else {
             throw SchemaError("'\(file)' is empty: expected a YAML mapping", schemaPath: uri, location: SourceLocation(file: file, line: 1, column: 1))
         }
+        // Aliases are expanded when converting: refuse a document that would expand too far ("billion
+        // laughs") before building anything.
+        var budget = maxNodes
+        if let problem = measure(node, budget: &budget, depth: 0) {
+            throw SchemaError(problem, schemaPath: uri, location: SourceLocation(file: file, line: 1, column: 1))
+        }
         var state = State(file: file, uri: uri)
-        let json = try state.convert(node, pointer: "", depth: 0)
+        let json = try state.convert(node, pointer: "")
         return (json, state.table)
+    }
+
+    /// Why `node` is too big once aliases are expanded, or too deep; nil when it is fine (stops early).
+    private static func measure(_ node: Node, budget: inout Int, depth: Int) -> String? {
+        budget -= 1
+        if budget < 0 { return "YAML document expands to more than \(maxNodes) nodes (an alias bomb?)" }
+        if depth > maxDepth { return "YAML nested deeper than \(maxDepth) levels" }
+        switch node {
+        case .sequence(let seq):
+            for item in seq {
+                if let problem = measure(item, budget: &budget, depth: depth + 1) { return problem }
+            }
+        case .mapping(let map):
+            for (k, v) in map {
+                if let problem = measure(k, budget: &budget, depth: depth + 1) ?? measure(v, budget: &budget, depth: depth + 1) {
+                    return problem
+                }
+            }
+        case .scalar, .alias:
+            break
+        }
+        return nil
     }
 
     private struct State {
         let file: String
         let uri: String
         var table: [String: SourceLocation] = [:]
-        var count = 0
 
         func loc(_ node: Node) -> SourceLocation {
             let m = node.mark
@@ -37,17 +64,8 @@ enum YAMLConversion {
         }
 
         /// `pointer` is the JSON Pointer text, built by appending (cheaper than `JSONPointer` values here).
-        mutating func convert(_ node: Node, pointer: String, depth: Int) throws(SchemaError) -> JSON {
-            count += 1
-            if count > YAMLConversion.maxNodes {
-                throw SchemaError("YAML document expands to more than \(YAMLConversion.maxNodes) nodes (alias bomb?)",
-                                  schemaPath: uri, location: loc(node))
-            }
-            if depth > YAMLConversion.maxDepth {
-                throw SchemaError("YAML nested deeper than \(YAMLConversion.maxDepth) levels", schemaPath: uri, location: loc(node))
-            }
-            // Aliases repeat a node; remember the first place only (the table is for messages).
-            if table[pointer] == nil { table[pointer] = loc(node) }
+        mutating func convert(_ node: Node, pointer: String) throws(SchemaError) -> JSON {
+            table[pointer] = loc(node)
             switch node {
             case .scalar(let scalar):
                 return try self.scalar(scalar, node: node)
@@ -55,7 +73,7 @@ enum YAMLConversion {
                 var out: [JSON] = []
                 out.reserveCapacity(seq.count)
                 for (i, item) in seq.enumerated() {
-                    out.append(try convert(item, pointer: pointer + "/" + String(i), depth: depth + 1))
+                    out.append(try convert(item, pointer: pointer + "/" + String(i)))
                 }
                 return .array(out)
             case .mapping(let map):
@@ -68,7 +86,7 @@ enum YAMLConversion {
                     if out[name] != nil {
                         throw SchemaError("duplicate key \"\(name)\"", schemaPath: uri, location: loc(k))
                     }
-                    out[name] = try convert(v, pointer: pointer + "/" + JSONPointer.escape(name), depth: depth + 1)
+                    out[name] = try convert(v, pointer: pointer + "/" + JSONPointer.escape(name))
                 }
                 return .object(out)
             case .alias:

@@ -174,9 +174,10 @@ struct RunCommand: AsyncParsableCommand {
         if !fault.isEmpty { properties.append(("mock.faults", fault.joined(separator: ","))) }
         let props = properties
 
-        let runTask = Task { await runner.run(selected, properties: props) { console.handle($0) } }
-        let signals = SignalWatcher(notice: "conform: stopping: running cleanup (press Ctrl-C again to quit at once)") { runTask.cancel() }
-        var result = await runTask.value
+        let signals = SignalWatcher(notice: "conform: stopping: finishing requests in flight, then cleanup (press Ctrl-C again to quit at once)") {
+            runner.stopSignal.stop()
+        }
+        var result = await runner.run(selected, properties: props) { console.handle($0) }
         signals.stop()
         result.scenarios += excluded.map { ExcludedScenario.result($0, reason: "excluded by tag filter") }
 

@@ -253,3 +253,30 @@ final class Counter: Sendable {
     private let value = Mutex(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
+
+@Suite struct TranscriptEventTests {
+    /// `-v` prints exchanges as events arrive: by then the step's new secret must already be known.
+    @Test func exchangeEventsComeAfterTheStepRegisteredItsSecrets() async throws {
+        let api = TinyTokenAPI()
+        let server = try ScriptedServer { api.handle($0) }
+        defer { server.stop() }
+        let scenario = try ScenarioLoader.load(text: scenario("""
+            {"name": "create", "request": {"method": "POST", "path": "/tokens", "json": {"name": "a"}},
+             "oneTimeSecret": {"pointer": "/secret"}, "capture": {"id": "/id"},
+             "creates": {"method": "DELETE", "path": "/tokens/{{id}}"}}
+            """))
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let runner = Runner(configuration: RunConfiguration(baseURL: server.baseURL), client: client)
+        let masked = Mutex<[String]>([])
+        _ = await runner.run([scenario]) { event in
+            if case .exchange(_, _, let x) = event, x.method == "POST" {
+                masked.withLock { $0.append(runner.secrets.redactor.mask(bytes: x.responseBody)) }
+            }
+        }
+        let texts = masked.withLock { $0 }
+        #expect(texts.count == 1)
+        #expect(texts.first?.contains("<secret:one-time secret>") == true, "\(texts)")
+        #expect(texts.first?.contains("sekret-") == false)
+    }
+}
