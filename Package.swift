@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "ConformReports", dependencies: ["ConformRunner", "ConformScenario", "ConformJSON", "CLibXML2",
                                                        .product(name: "Rainbow", package: "Rainbow")]),
         // Mock servers of the target APIs on SwiftNIO, with fault injection.
-        .target(name: "ConformMocks", dependencies: ["ConformJSON"] + nio),
+        .target(name: "ConformMocks", dependencies: ["ConformJSON", collections] + nio),
         .executableTarget(name: "conform", dependencies: [
             "ConformJSON", "ConformSchema", "ConformScenario", "ConformHTTP", "ConformRunner",
             "ConformReports", "ConformMocks",
