@@ -40,7 +40,7 @@ public struct HTTPResponse: Sendable, Hashable {
     /// Where the time went, measured by libcurl from the start of the transfer.
     public struct Timing: Sendable, Hashable {
         public var total: Duration
-        /// Until the TCP (and TLS) connection was ready; zero when a kept-alive connection was reused.
+        /// Until the TCP (and TLS) connection was ready; near zero when a kept-alive connection was reused.
         public var connect: Duration
         /// Until the first response byte arrived.
         public var firstByte: Duration

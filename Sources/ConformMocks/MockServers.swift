@@ -9,8 +9,8 @@ public enum MockServers {
         return RunningMock(api: config.api, faults: faults, service: service, server: server)
     }
 
-    /// The API's mock for a configuration, unstarted (also used by tests without a socket).
-    static func makeService(_ config: MockConfiguration, now: @escaping MockClock = MockSupport.systemClock) throws -> (any MockService, [MockFault]) {
+    /// The API's mock for a configuration, unstarted.
+    static func makeService(_ config: MockConfiguration) throws -> (any MockService, [MockFault]) {
         let api = config.api
         let valid = api.faults.map(\.name)
         let unknown = config.faults.filter { !valid.contains($0) }.sorted()
@@ -38,7 +38,7 @@ public enum MockServers {
             if let v = fixed["password"] { c.password = v }
             if let v = fixed["token"] { c.token = v }
             let set = Set(config.faults.compactMap(IONOSFault.init(rawValue:)))
-            return (IONOSMock(credentials: c, faults: set, now: now), faults)
+            return (IONOSMock(credentials: c, faults: set), faults)
         case .dockerhub:
             var c = DockerHubMock.randomCredentials()
             if let v = fixed["org"] { c.org = v }
@@ -46,12 +46,12 @@ public enum MockServers {
             if let v = fixed["secret"] { c.secret = v }
             if let v = fixed["token"] { c.jwt = v }
             let set = Set(config.faults.compactMap(DockerHubFault.init(rawValue:)))
-            return (DockerHubMock(credentials: c, faults: set, tokenLimit: config.dockerhubTokenLimit, now: now), faults)
+            return (DockerHubMock(credentials: c, faults: set, tokenLimit: config.dockerhubTokenLimit), faults)
         case .xms:
             var c = XMSMock.randomCredentials()
             if let v = fixed["token"] { c.token = v }
             let set = Set(config.faults.compactMap(XMSFault.init(rawValue:)))
-            return (XMSMock(credentials: c, faults: set, now: now), faults)
+            return (XMSMock(credentials: c, faults: set), faults)
         }
     }
 }

@@ -27,9 +27,9 @@ enum MockSupport {
     static let systemClock: MockClock = { Date().timeIntervalSince1970 }
 
     /// `http://<Host>` from the request, else the fallback.
-    static func baseURL(of request: MockRequest, fallback: String) -> String {
+    static func baseURL(of request: MockRequest, fallback: @autoclosure () -> String) -> String {
         if let host = request.header("host"), !host.isEmpty { return "http://" + host }
-        return fallback
+        return fallback()
     }
 
     /// The request body as a JSON value, or a reason it is not one.

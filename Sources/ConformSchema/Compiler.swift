@@ -243,10 +243,3 @@ struct Compiler {
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
 }
-
-/// A short rendering of a value for messages.
-func preview(_ value: JSON, limit: Int = 60) -> String {
-    let text = value.serialized()
-    guard text.count > limit else { return text }
-    return String(text.prefix(limit)) + "…"
-}

@@ -10,20 +10,18 @@ struct ResourceInfo {
 
 /// Where the resources of one document begin, found by walking its subschemas once.
 struct DocumentIndex {
-    /// Pointer text of a resource root → the resource.
-    var resources: [String: ResourceInfo] = [:]
+    /// Resource root → the resource (a handful per document).
+    var resources: [JSONPointer: ResourceInfo] = [:]
 }
 
 extension Compiler {
     /// The innermost resource containing `loc` (a pointer not reached by the walk falls back outward).
     func enclosingResource(of loc: SchemaLocation, in index: DocumentIndex) -> ResourceInfo {
-        var tokens = loc.pointer.tokens
-        while true {
-            if let r = index.resources[JSONPointer(tokens: tokens).description] { return r }
-            if tokens.isEmpty { break }
-            tokens.removeLast()
+        var best: (depth: Int, info: ResourceInfo)?
+        for (root, info) in index.resources where root.tokens.count > (best?.depth ?? -1) {
+            if loc.pointer.tokens.starts(with: root.tokens) { best = (root.tokens.count, info) }
         }
-        return ResourceInfo(uri: loc.doc, dialect: Dialect(options.defaultDialect))
+        return best?.info ?? ResourceInfo(uri: loc.doc, dialect: Dialect(options.defaultDialect))
     }
 
     /// Registers the `$id`s, anchors and dialects of a document just added to `documents`.
@@ -35,27 +33,27 @@ extension Compiler {
             // An OpenAPI document: its schemas live under components/schemas (definitions in Swagger 2).
             let version = o["openapi"]?.stringValue ?? ""
             let dialect = Dialect(version.hasPrefix("3.1") ? .draft2020_12 : .openAPI30)
-            index.resources[""] = ResourceInfo(uri: uri, dialect: dialect)
+            index.resources[.root] = ResourceInfo(uri: uri, dialect: dialect)
             resourceByURI[uri] = resourceByURI[uri] ?? root
             if dialect.base == .draft2020_12 {
                 for container in [["components", "schemas"], ["definitions"]] {
                     guard case .object(let schemas)? = JSONPointer(tokens: container).resolve(in: doc.root) else { continue }
                     for (name, schema) in schemas {
                         try walk(schema, at: root.appending(tokens: container + [name]), base: uri, dialect: dialect,
-                                 resource: "", isRoot: false, into: &index)
+                                 resource: .root, isRoot: false, into: &index)
                     }
                 }
             }
         } else {
-            index.resources[""] = ResourceInfo(uri: uri, dialect: inherited)
+            index.resources[.root] = ResourceInfo(uri: uri, dialect: inherited)
             resourceByURI[uri] = resourceByURI[uri] ?? root
-            try walk(doc.root, at: root, base: uri, dialect: inherited, resource: "", isRoot: true, into: &index)
+            try walk(doc.root, at: root, base: uri, dialect: inherited, resource: .root, isRoot: true, into: &index)
         }
         indexes[uri] = index
     }
 
     private mutating func walk(_ value: JSON, at loc: SchemaLocation, base: String, dialect: Dialect,
-                               resource: String, isRoot: Bool, into index: inout DocumentIndex) throws(SchemaError) {
+                               resource: JSONPointer, isRoot: Bool, into index: inout DocumentIndex) throws(SchemaError) {
         guard case .object(let o) = value else { return }
         guard loc.pointer.tokens.count <= Self.maxSchemaDepth else {
             throw error("schema nested more than \(Self.maxSchemaDepth) levels deep", at: loc)
@@ -63,7 +61,6 @@ extension Compiler {
         var dialect = dialect
         var base = base
         var resource = resource
-        let ptr = loc.pointer.description
 
         // $schema counts at a resource root (the document root or beside an id).
         if let schemaURI = o["$schema"], isRoot || o["$id"] != nil || o["id"] != nil {
@@ -93,8 +90,8 @@ extension Compiler {
             }
         }
         if newResource {
-            index.resources[ptr] = ResourceInfo(uri: base, dialect: dialect)
-            resource = ptr
+            index.resources[loc.pointer] = ResourceInfo(uri: base, dialect: dialect)
+            resource = loc.pointer
             resourceByURI[base] = resourceByURI[base] ?? loc
         }
         if dialect.base == .draft2020_12 {

@@ -37,7 +37,7 @@ extension Compiler {
             let fragment = URIReference(ref).fragment ?? ""
             var anchor: String?
             if !fragment.isEmpty, !fragment.hasPrefix("/"),
-               case .string(let name)? = target.pointer.resolve(in: documents[target.doc]!.root)?["$dynamicAnchor"],
+               case .string(let name)? = documents[target.doc].flatMap({ target.pointer.resolve(in: $0.root) })?["$dynamicAnchor"],
                name == fragment {
                 anchor = name
                 usesDynamicScope = true
@@ -46,7 +46,9 @@ extension Compiler {
         }
 
         if d == .openAPI30, let n = o["nullable"] {
-            guard case .bool(let b) = n else { throw error("nullable must be true or false, got \(preview(n))", at: loc.appending("nullable")) }
+            guard case .bool(let b) = n else {
+                throw error("nullable must be true or false, got \(preview(n))", at: loc.appending("nullable"))
+            }
             node.nullable = b
         }
 
@@ -54,7 +56,9 @@ extension Compiler {
             try compileValidation(o, at: loc, dialect: d, nullable: node.nullable, into: &kws)
         }
         if let f = o["format"] {
-            guard case .string(let name) = f else { throw error("format must be a string, got \(preview(f))", at: loc.appending("format")) }
+            guard case .string(let name) = f else {
+                throw error("format must be a string, got \(preview(f))", at: loc.appending("format"))
+            }
             if options.assertFormats || (d == .draft2020_12 && dialect.vocabularies.contains(.formatAssertion)) {
                 if let checker = FormatChecker(rawValue: name) {
                     kws.append(CompiledKeyword(keyword: .format(checker), name: "format"))
@@ -136,7 +140,9 @@ extension Compiler {
         if let v = o["minItems"] { kws.append(.init(keyword: .minItems(try count(v, "minItems", at: loc)), name: "minItems")) }
         if let v = o["maxItems"] { kws.append(.init(keyword: .maxItems(try count(v, "maxItems", at: loc)), name: "maxItems")) }
         if let u = o["uniqueItems"] {
-            guard case .bool(let b) = u else { throw error("uniqueItems must be true or false, got \(preview(u))", at: loc.appending("uniqueItems")) }
+            guard case .bool(let b) = u else {
+                throw error("uniqueItems must be true or false, got \(preview(u))", at: loc.appending("uniqueItems"))
+            }
             if b { kws.append(.init(keyword: .uniqueItems, name: "uniqueItems")) }
         }
         if let v = o["minProperties"] { kws.append(.init(keyword: .minProperties(try count(v, "minProperties", at: loc)), name: "minProperties")) }
@@ -203,7 +209,9 @@ extension Compiler {
         var patterns: [(PatternRegex, Int)] = []
         var additional: Int?
         if let p = o["properties"] {
-            guard case .object(let members) = p else { throw error("properties must be an object, got \(preview(p))", at: loc.appending("properties")) }
+            guard case .object(let members) = p else {
+                throw error("properties must be an object, got \(preview(p))", at: loc.appending("properties"))
+            }
             for name in members.keys { properties[name] = compileNode(loc.appending("properties", name)) }
         }
         if let p = o["patternProperties"] {

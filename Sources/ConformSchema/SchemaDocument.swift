@@ -5,6 +5,7 @@ import Foundation
 public struct SchemaDocument: Sendable {
     /// The URI the document was retrieved from (`file:///…` for files).
     public let uri: String
+    /// The whole document as JSON (YAML converted).
     public let root: JSON
     /// How the document is named in messages (a path relative to the working directory, or the URI).
     public let displayName: String
@@ -46,7 +47,7 @@ public struct SchemaDocument: Sendable {
     static func load(path: String, uri: String) throws(SchemaError) -> SchemaDocument {
         let display = displayPath(path)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SchemaError("cannot read schema file '\(display)'", schemaPath: uri)
+            throw SchemaError("cannot read schema file '\(display)'", schemaPath: display)
         }
         let bytes = [UInt8](data)
         let lower = path.lowercased()
@@ -56,10 +57,10 @@ public struct SchemaDocument: Sendable {
                 let doc = try JSONParser.parse(bytes, file: display)
                 return SchemaDocument(uri: uri, root: doc.root, displayName: display, locator: .json(doc))
             } catch {
-                if lower.hasSuffix(".json") { throw SchemaError(error.message, schemaPath: uri, location: error.location) }
+                if lower.hasSuffix(".json") { throw SchemaError(error.message, schemaPath: display, location: error.location) }
             }
         }
-        let (root, table) = try YAMLConversion.convert(bytes: bytes, file: display, uri: uri)
+        let (root, table) = try YAMLConversion.convert(bytes: bytes, file: display)
         return SchemaDocument(uri: uri, root: root, displayName: display, locator: .yaml(table))
     }
 

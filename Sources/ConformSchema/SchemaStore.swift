@@ -81,7 +81,8 @@ public final class SchemaStore: Sendable {
             doc = try SchemaDocument.load(path: path, uri: uri)
         } else if let path = FileURI.path(of: uri) {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw SchemaError("schema file '\(SchemaDocument.displayPath(path))' does not exist", schemaPath: uri)
+                let shown = SchemaDocument.displayPath(path)
+                throw SchemaError("schema file '\(shown)' does not exist", schemaPath: shown)
             }
             doc = try SchemaDocument.load(path: path, uri: uri)
         } else {

@@ -44,6 +44,7 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 
 /// A schema that cannot be compiled: malformed, a `$ref` that cannot be resolved, a `$ref` cycle.
 public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, e.g. `cannot resolve $ref "#/$defs/x": nothing at /$defs/x in …`.
     public var message: String
     /// The keyword at fault, e.g. `#/properties/a/$ref` (or a document URI for load errors).
     public var schemaPath: String
@@ -70,9 +71,11 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// A keyword this validator recognises but does not apply; conform reports these instead of ignoring them.
 public struct UnsupportedKeyword: Sendable, Hashable, CustomStringConvertible {
+    /// The keyword as written, e.g. `$recursiveRef` or `nullable`.
     public var keyword: String
     /// The keyword's place, e.g. `#/properties/a/$recursiveRef`.
     public var schemaPath: String
+    /// Where it is written, when the schema came from a file.
     public var location: SourceLocation?
     /// Why it has no effect.
     public var reason: String

@@ -7,26 +7,27 @@ enum YAMLConversion {
     static let maxNodes = 1_000_000
     static let maxDepth = 512
 
-    static func convert(bytes: [UInt8], file: String, uri: String) throws(SchemaError) -> (JSON, [String: SourceLocation]) {
+    static func convert(bytes: [UInt8], file: String) throws(SchemaError) -> (JSON, [String: SourceLocation]) {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw SchemaError("'\(file)' is not valid UTF-8", schemaPath: uri, location: SourceLocation(file: file, line: 1, column: 1))
+            throw SchemaError("'\(file)' is not valid UTF-8", schemaPath: file, location: SourceLocation(file: file, line: 1, column: 1))
         }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw SchemaError("invalid YAML: \(describe(error))", schemaPath: uri, location: location(of: error, file: file))
+            throw SchemaError("invalid YAML: \(describe(error))", schemaPath: file, location: location(of: error, file: file))
         }
         guard let node else {
-            throw SchemaError("'\(file)' is empty: expected a YAML mapping", schemaPath: uri, location: SourceLocation(file: file, line: 1, column: 1))
+            throw SchemaError("'\(file)' is empty: expected a YAML mapping", schemaPath: file,
+                              location: SourceLocation(file: file, line: 1, column: 1))
         }
         // Aliases are expanded when converting: refuse a document that would expand too far ("billion
         // laughs") before building anything.
         var budget = maxNodes
         if let problem = measure(node, budget: &budget, depth: 0) {
-            throw SchemaError(problem, schemaPath: uri, location: SourceLocation(file: file, line: 1, column: 1))
+            throw SchemaError(problem, schemaPath: file, location: SourceLocation(file: file, line: 1, column: 1))
         }
-        var state = State(file: file, uri: uri)
+        var state = State(file: file)
         let json = try state.convert(node, pointer: "")
         return (json, state.table)
     }
@@ -55,7 +56,6 @@ enum YAMLConversion {
 
     private struct State {
         let file: String
-        let uri: String
         var table: [String: SourceLocation] = [:]
 
         func loc(_ node: Node) -> SourceLocation {
@@ -80,17 +80,17 @@ enum YAMLConversion {
                 var out = JSON.Object()
                 for (k, v) in map {
                     guard case .scalar(let ks) = k else {
-                        throw SchemaError("mapping keys must be scalars to convert YAML to JSON", schemaPath: uri, location: loc(k))
+                        throw SchemaError("mapping keys must be scalars to convert YAML to JSON", schemaPath: file, location: loc(k))
                     }
                     let name = ks.string
                     if out[name] != nil {
-                        throw SchemaError("duplicate key \"\(name)\"", schemaPath: uri, location: loc(k))
+                        throw SchemaError("duplicate key \"\(name)\"", schemaPath: file, location: loc(k))
                     }
                     out[name] = try convert(v, pointer: pointer + "/" + JSONPointer.escape(name))
                 }
                 return .object(out)
             case .alias:
-                throw SchemaError("unresolved YAML alias", schemaPath: uri, location: loc(node))
+                throw SchemaError("unresolved YAML alias", schemaPath: file, location: loc(node))
             }
         }
 
@@ -105,7 +105,7 @@ enum YAMLConversion {
             case Tag.Name.float.rawValue:
                 if let d = node.float {
                     guard d.isFinite else {
-                        throw SchemaError("YAML number '\(s.string)' has no JSON equivalent", schemaPath: uri, location: loc(node))
+                        throw SchemaError("YAML number '\(s.string)' has no JSON equivalent", schemaPath: file, location: loc(node))
                     }
                     return .number(d)
                 }

@@ -37,26 +37,31 @@ struct CLI {
 
         func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
-        /// Waits for the process, at most `timeout`; kills it if it overstays.
-        func wait(timeout: Duration = .seconds(60)) -> Output {
+        /// Waits for the process, at most `timeout`; kills it if it overstays. Polls with
+        /// `Task.sleep` and reads the pipes on Dispatch threads, so waiting never blocks one of
+        /// the (two, on this machine) threads that every other test shares.
+        func wait(timeout: Duration = .seconds(60)) async -> Output {
+            async let outData = Self.readAll(out)
+            async let errData = Self.readAll(err)
             let deadline = ContinuousClock.now + timeout
-            // Drain pipes concurrently so a chatty child never blocks on a full pipe.
-            let outData = DataBox(), errData = DataBox()
-            let group = DispatchGroup()
-            for (pipe, box) in [(out, outData), (err, errData)] {
-                group.enter()
-                DispatchQueue.global().async { box.data = pipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            if process.isRunning {
+                process.terminate()
+                try? await Task.sleep(for: .milliseconds(200))
+                kill(process.processIdentifier, SIGKILL)
+                while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
             }
-            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-            if process.isRunning { process.terminate(); usleep(200_000); kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            group.wait()
-            return Output(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                          stderr: String(decoding: errData.data, as: UTF8.self))
+            let (o, e) = await (outData, errData)
+            return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                          stderr: String(decoding: e, as: UTF8.self))
+        }
+
+        static func readAll(_ pipe: Pipe) async -> Data {
+            await withCheckedContinuation { c in
+                DispatchQueue.global().async { c.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }
+            }
         }
     }
-
-    final class DataBox: @unchecked Sendable { var data = Data() }
 
     static func start(_ arguments: [String], environment: [String: String] = [:], cwd: URL = root) throws -> Running {
         let p = Process()
@@ -76,8 +81,8 @@ struct CLI {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL = root,
-                    timeout: Duration = .seconds(120)) throws -> Output {
-        try start(arguments, environment: environment, cwd: cwd).wait(timeout: timeout)
+                    timeout: Duration = .seconds(120)) async throws -> Output {
+        try await start(arguments, environment: environment, cwd: cwd).wait(timeout: timeout)
     }
 
     /// A fresh temporary folder.

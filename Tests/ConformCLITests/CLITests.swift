@@ -7,9 +7,9 @@ import FoundationXML
 import Testing
 
 @Suite(.serialized) struct CLITests {
-    @Test func validateReportsOnePreciseErrorPerBrokenFile() throws {
+    @Test func validateReportsOnePreciseErrorPerBrokenFile() async throws {
         let folder = CLI.root.appendingPathComponent("Tests/Fixtures/broken")
-        let out = try CLI.run(["validate", folder.path])
+        let out = try await CLI.run(["validate", folder.path])
         #expect(out.status == 2)
         let expected = try String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
@@ -22,19 +22,19 @@ import Testing
         #expect(out.stdout.contains("0 valid, \(expected.count) invalid"))
     }
 
-    @Test func aHugeScenarioFileIsRefusedNotRead() throws {
+    @Test func aHugeScenarioFileIsRefusedNotRead() async throws {
         let dir = CLI.temporaryDirectory()
         let file = dir.appendingPathComponent("huge.conform.json")
         try Data(repeating: UInt8(ascii: " "), count: 9 << 20).write(to: file)
-        let out = try CLI.run(["validate", file.path])
+        let out = try await CLI.run(["validate", file.path])
         #expect(out.status == 2)
         #expect(out.stderr.contains("huge.conform.json:1:1: file is"))
     }
 
-    @Test func everySuitePassesAgainstTheBuiltInMocksAndWritesReports() throws {
+    @Test func everySuitePassesAgainstTheBuiltInMocksAndWritesReports() async throws {
         let junit = CLI.reports.appendingPathComponent("TEST-cli-mock-run.xml")
         let json = CLI.reports.appendingPathComponent("cli-mock-run.json")
-        let out = try CLI.run(["run", "scenarios", "--mock", "--junit", junit.path, "--json", json.path, "--jobs", "8"])
+        let out = try await CLI.run(["run", "scenarios", "--mock", "--junit", junit.path, "--json", json.path, "--jobs", "8"])
         #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
         let last = out.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(last.range(of: #"^\d+ passed, 0 failed, 0 skipped$"#, options: .regularExpression) != nil, "\(last)")
@@ -47,9 +47,9 @@ import Testing
         #expect(report["scenarios"]?.arrayValue?.count == 35)
     }
 
-    @Test func aMockFaultMakesTheRunFailWithExitCode1() throws {
+    @Test func aMockFaultMakesTheRunFailWithExitCode1() async throws {
         let junit = CLI.reports.appendingPathComponent("TEST-cli-fault-run.xml")
-        let out = try CLI.run(["run", "scenarios/dockerhub", "--mock", "--fault", "dockerhub:secret-on-get", "--junit", junit.path])
+        let out = try await CLI.run(["run", "scenarios/dockerhub", "--mock", "--fault", "dockerhub:secret-on-get", "--junit", junit.path])
         #expect(out.status == 1, "\(out.stdout)\n\(out.stderr)")
         #expect(out.stdout.contains("one-time secret"))
         #expect(out.stdout.contains("disclosed again"))
@@ -58,20 +58,20 @@ import Testing
         #expect(!failures.isEmpty)
     }
 
-    @Test func usageErrorsExitWith2AndSendNothing() throws {
-        let missing = try CLI.run(["run", "scenarios/dockerhub", "--base-url", "http://127.0.0.1:9"])
+    @Test func usageErrorsExitWith2AndSendNothing() async throws {
+        let missing = try await CLI.run(["run", "scenarios/dockerhub", "--base-url", "http://127.0.0.1:9"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("required variable 'org' has no value"))
-        let badURL = try CLI.run(["run", "scenarios/dockerhub", "--base-url", "ftp://x"])
+        let badURL = try await CLI.run(["run", "scenarios/dockerhub", "--base-url", "ftp://x"])
         #expect(badURL.status == 2)
-        let badFault = try CLI.run(["run", "scenarios/dockerhub", "--mock", "--fault", "no-such-fault"])
+        let badFault = try await CLI.run(["run", "scenarios/dockerhub", "--mock", "--fault", "no-such-fault"])
         #expect(badFault.status == 2)
         #expect(badFault.stderr.contains("unknown fault 'no-such-fault'"))
     }
 
-    @Test func anUnreachableTargetExitsWith3AndSaysSo() throws {
+    @Test func anUnreachableTargetExitsWith3AndSaysSo() async throws {
         let junit = CLI.reports.appendingPathComponent("TEST-cli-unreachable.xml")
-        let out = try CLI.run(["run", "scenarios/xms/01-lifecycle.conform.json", "--base-url", "http://127.0.0.1:9",
+        let out = try await CLI.run(["run", "scenarios/xms/01-lifecycle.conform.json", "--base-url", "http://127.0.0.1:9",
                                "--var", "token=x", "--junit", junit.path, "--ledger", CLI.temporaryDirectory().appendingPathComponent("l").path])
         #expect(out.status == 3, "\(out.stdout)\n\(out.stderr)")
         #expect(out.stdout.contains("connection refused"))
@@ -85,7 +85,7 @@ import Testing
         let token = try #require(mock.variables["token"])
         let junit = CLI.reports.appendingPathComponent("TEST-cli-env-secret.xml")
         let json = CLI.temporaryDirectory().appendingPathComponent("r.json")
-        let out = try CLI.run(["run", "scenarios/xms", "--base-url", mock.baseURL, "--var", "token=env:CONFORM_TEST_XMS_TOKEN",
+        let out = try await CLI.run(["run", "scenarios/xms", "--base-url", mock.baseURL, "--var", "token=env:CONFORM_TEST_XMS_TOKEN",
                                "-v", "--junit", junit.path, "--json", json.path, "--ledger", CLI.temporaryDirectory().appendingPathComponent("l").path],
                               environment: ["CONFORM_TEST_XMS_TOKEN": token])
         #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
@@ -120,7 +120,7 @@ import Testing
         while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(mock.tokenCount >= 20, "the run should have created tokens by now")
         child.signal(SIGINT)
-        let out = child.wait(timeout: .seconds(60))
+        let out = await child.wait(timeout: .seconds(60))
         #expect(out.status == 130, "\(out.stdout)\n\(out.stderr)")
         #expect(mock.tokenCount == 0, "every token the run created is deleted")
         let doc = try XMLDocument(contentsOf: junit)
@@ -150,16 +150,16 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(20)
         while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         child.signal(SIGKILL)
-        _ = child.wait()
+        _ = await child.wait()
         let left = mock.tokenCount
         #expect(left >= 20)
         // kill -9 can land between a create being answered and the ledger line being written:
         // at most the one request in flight is unknown to the ledger.
         let ledgerText = try String(contentsOfFile: ledger, encoding: .utf8)
         #expect(!ledgerText.contains(token), "the ledger holds no credentials")
-        let dry = try CLI.run(["sweep", "--ledger", ledger, "--dry-run"])
+        let dry = try await CLI.run(["sweep", "--ledger", ledger, "--dry-run"])
         #expect(dry.stdout.contains("\(left) left") || dry.stdout.contains("\(left - 1) left"), "\(dry.stdout)")
-        let sweep = try CLI.run(["sweep", "--ledger", ledger, "--var", "token=env:T"], environment: ["T": token])
+        let sweep = try await CLI.run(["sweep", "--ledger", ledger, "--var", "token=env:T"], environment: ["T": token])
         #expect(sweep.status == 0, "\(sweep.stdout)\n\(sweep.stderr)")
         #expect(mock.tokenCount <= 1)
         #expect(!sweep.stdout.contains(token))
@@ -168,24 +168,29 @@ import Testing
     @Test func mockAnnouncesItselfAndStopsOnSIGTERM() async throws {
         let child = try CLI.start(["mock", "--api", "dockerhub", "--port", "0"])
         // The announcement is one JSON line; read it as it comes.
-        var line = Data()
         let handle = child.out.fileHandleForReading
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            line += chunk
+        let line: Data = await withCheckedContinuation { c in
+            DispatchQueue.global().async {
+                var line = Data()
+                while !line.contains(UInt8(ascii: "\n")) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    line += chunk
+                }
+                c.resume(returning: line)
+            }
         }
         let announcement = try JSONParser.value(Array(line.prefix { $0 != UInt8(ascii: "\n") }))
         #expect(announcement["api"] == "dockerhub")
         #expect(announcement["base_url"]?.stringValue?.hasPrefix("http://127.0.0.1:") == true)
         for name in ["org", "token", "identifier", "secret"] { #expect(announcement["vars"]?[name]?.stringValue?.isEmpty == false) }
         child.signal(SIGTERM)
-        let out = child.wait(timeout: .seconds(10))
+        let out = await child.wait(timeout: .seconds(10))
         #expect(out.status == 0)
     }
 
-    @Test func listShowsScenariosAndTags() throws {
-        let out = try CLI.run(["list", "scenarios"])
+    @Test func listShowsScenariosAndTags() async throws {
+        let out = try await CLI.run(["list", "scenarios"])
         #expect(out.status == 0)
         #expect(out.stdout.contains("scenarios/xms/01-lifecycle.conform.json"))
         #expect(out.stdout.contains("tags: "))

@@ -6,7 +6,7 @@ import Testing
 @Suite("Docker Hub mock over HTTP")
 struct DockerHubMockTests {
     @Test func ownerCredentialsExchangeForAWorkingJWT() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let anonymous = TestClient(baseURL: mock.baseURL)
             let reply = try await anonymous.post("/v2/auth/token", [
                 "identifier": .string(mock.variables["identifier"]!), "secret": .string(mock.variables["secret"]!),
@@ -21,7 +21,7 @@ struct DockerHubMockTests {
     }
 
     @Test func wrongExchangeCredentialsAre401WithTheErrorShape() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let reply = try await client.post("/v2/auth/token", [
                 "identifier": .string(mock.variables["identifier"]!), "secret": "dckr_pat_wrong",
             ])
@@ -40,7 +40,7 @@ struct DockerHubMockTests {
     }
 
     @Test func createRevealsTheSecretOnceOnly() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let created = try await client.post(Hub.tokens(mock), Hub.body("CI token"))
             #expect(created.status == 201)
             let id = try #require(created["/id"]?.stringValue)
@@ -69,7 +69,7 @@ struct DockerHubMockTests {
     }
 
     @Test func createWithExpiryAndWithoutResources() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let created = try await client.post(Hub.tokens(mock), ["label": "short", "expires_at": "2040-05-20T00:54:18Z"])
             #expect(created.status == 201)
             #expect(created["/expires_at"] == "2040-05-20T00:54:18Z")
@@ -78,7 +78,7 @@ struct DockerHubMockTests {
     }
 
     @Test func patchUpdatesLabelResourcesAndActivity() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let (id, _) = try await Hub.create(client, mock, "before")
             let path = "\(Hub.tokens(mock))/\(id)"
             let patched = try await client.patch(path, [
@@ -105,7 +105,7 @@ struct DockerHubMockTests {
     }
 
     @Test func deleteAnswers204ThenTheTokenIsGone() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let (id, _) = try await Hub.create(client, mock, "gone")
             let path = "\(Hub.tokens(mock))/\(id)"
             let deleted = try await client.delete(path)
@@ -118,7 +118,7 @@ struct DockerHubMockTests {
     }
 
     @Test func anOrganizationTokenExchangesButCannotManageTokens() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let (id, secret) = try await Hub.create(client, mock, "oat")
             let exchanged = try await client.post("/v2/auth/token", ["identifier": .string(mock.variables["org"]!), "secret": .string(secret)])
             #expect(exchanged.status == 200)
@@ -135,7 +135,7 @@ struct DockerHubMockTests {
     }
 
     @Test func deactivatedDeletedAndExpiredTokensNoLongerExchange() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let org = JSON.string(mock.variables["org"]!)
             let (inactiveID, inactive) = try await Hub.create(client, mock, "inactive")
             _ = try await client.patch("\(Hub.tokens(mock))/\(inactiveID)", ["is_active": false])
@@ -169,7 +169,7 @@ struct DockerHubMockTests {
         ("body an array", #"[]"#, "non_field_errors"),
     ])
     func createRejectsInvalidBodiesWithValueError(_ label: String, _ body: String, _ field: String) async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let reply = try await client.send("POST", Hub.tokens(mock), body: Array(body.utf8), headers: ["Content-Type": "application/json"])
             #expect(reply.status == 400, "\(label)")
             #expect(reply["/fields"]?[field]?.arrayValue?.isEmpty == false, "\(label): \(reply.text)")
@@ -179,7 +179,7 @@ struct DockerHubMockTests {
     }
 
     @Test func authenticationIsABearerJWT() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let anonymous = TestClient(baseURL: mock.baseURL)
             let none = try await anonymous.get(Hub.tokens(mock))
             #expect(none.status == 401)
@@ -193,7 +193,7 @@ struct DockerHubMockTests {
     }
 
     @Test func unknownOrganizationsRoutesAndMethods() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let otherOrg = try await client.get("/v2/orgs/someoneelse/access-tokens")
             #expect(otherOrg.status == 404)
             #expect(otherOrg["/detail"]?.stringValue != nil)
@@ -207,7 +207,7 @@ struct DockerHubMockTests {
     }
 
     @Test func emptyListHasNoLinks() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let reply = try await client.get(Hub.tokens(mock))
             #expect(reply.status == 200)
             #expect(reply["/total"] == 0)
@@ -218,7 +218,7 @@ struct DockerHubMockTests {
     }
 
     @Test func pagesOfAnExactMultipleEndWithoutNext() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             var created: [String] = []
             for i in 0..<4 { created.append(try await Hub.create(client, mock, "t\(i)").id) }
             let first = try await client.get("\(Hub.tokens(mock))?page=1&page_size=2")
@@ -235,7 +235,7 @@ struct DockerHubMockTests {
     }
 
     @Test func defaultPageSizeIsTenAndPagesPastTheEndAreEmpty() async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             for i in 0..<11 { try await Hub.create(client, mock, "d\(i)") }
             let first = try await client.get(Hub.tokens(mock))
             #expect(first["/results"]?.arrayValue?.count == 10)
@@ -245,6 +245,9 @@ struct DockerHubMockTests {
             #expect(past["/results"] == [])
             #expect(past["/total"] == 11)
             #expect(past["/next"] == JSON.null)
+            let huge = try await client.get("\(Hub.tokens(mock))?page=99999999999999&page_size=99999999999999")
+            #expect(huge.status == 200)
+            #expect(huge["/results"] == [])
             let float = try await client.get("\(Hub.tokens(mock))?page=2.0&page_size=10")
             #expect(float["/results"]?.arrayValue?.count == 1)
         }
@@ -252,7 +255,7 @@ struct DockerHubMockTests {
 
     @Test(arguments: ["page=0", "page=-1", "page=abc", "page_size=0", "page_size=1.5", "page=inf"])
     func invalidPagingParametersAre400(_ query: String) async throws {
-        try await withMock(.dockerhub) { mock, client in
+        try await withMock(.dockerhub) { mock, client async throws in
             let reply = try await client.get("\(Hub.tokens(mock))?\(query)")
             #expect(reply.status == 400)
             #expect(reply["/fields"]?.objectValue?.isEmpty == false)
@@ -260,7 +263,7 @@ struct DockerHubMockTests {
     }
 
     @Test func theOrganizationTokenLimitIsEnforced() async throws {
-        try await withMock(.dockerhub, configure: { $0.dockerhubTokenLimit = 2 }) { mock, client in
+        try await withMock(.dockerhub, configure: { $0.dockerhubTokenLimit = 2 }) { mock, client async throws in
             try await Hub.create(client, mock, "one")
             let (id, _) = try await Hub.create(client, mock, "two")
             let third = try await client.post(Hub.tokens(mock), Hub.body("three"))

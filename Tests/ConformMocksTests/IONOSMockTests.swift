@@ -6,7 +6,7 @@ import Testing
 @Suite("IONOS mock over HTTP")
 struct IONOSMockTests {
     @Test func createReturnsThePasswordOnceWithLocation() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let created = try await client.post(IONOS.tokens(mock), IONOS.body("push-token"))
             #expect(created.status == 201)
             let id = try #require(created["/id"]?.stringValue)
@@ -34,7 +34,7 @@ struct IONOSMockTests {
     }
 
     @Test func getOfAnUnknownTokenIs404WithApiErrorResponse() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let reply = try await client.get("\(IONOS.tokens(mock))/\(UUID().uuidString.lowercased())")
             #expect(reply.status == 404)
             #expect(reply["/httpStatus"] == 404)
@@ -44,7 +44,7 @@ struct IONOSMockTests {
     }
 
     @Test func patchChangesStatusExpiryAndScopesAndKeepsTheName() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let id = try await IONOS.create(client, mock, "ci-token")
             let path = "\(IONOS.tokens(mock))/\(id)"
             let patched = try await client.patch(path, [
@@ -71,7 +71,7 @@ struct IONOSMockTests {
     }
 
     @Test func putCreatesWithPasswordThenReplacesWithoutPasswordOrRename() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let id = UUID().uuidString.lowercased()
             let path = "\(IONOS.tokens(mock))/\(id)"
             let created = try await client.put(path, IONOS.body("put-token"))
@@ -95,7 +95,7 @@ struct IONOSMockTests {
     }
 
     @Test func deleteAnswers204ThenTheTokenIsGone() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let id = try await IONOS.create(client, mock, "to-delete")
             let path = "\(IONOS.tokens(mock))/\(id)"
             let deleted = try await client.delete(path)
@@ -127,7 +127,7 @@ struct IONOSMockTests {
         ("body an array", #"[]"#),
     ])
     func createRejectsInvalidBodiesWith400(_ label: String, _ body: String) async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let reply = try await client.send("POST", IONOS.tokens(mock), body: Array(body.utf8),
                                               headers: ["Content-Type": "application/json"])
             #expect(reply.status == 400, "\(label)")
@@ -138,7 +138,7 @@ struct IONOSMockTests {
     }
 
     @Test func validNamesAtTheEdgesOfThePatternAreAccepted() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             for name in ["ab", "A9", "a-b", "x" + String(repeating: "-", count: 61) + "y"] {
                 let reply = try await client.post(IONOS.tokens(mock), IONOS.body(name))
                 #expect(reply.status == 201, "\(name)")
@@ -147,7 +147,7 @@ struct IONOSMockTests {
     }
 
     @Test func pathParametersAreValidatedAndUnknownRegistriesAre404() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             #expect(try await client.get("/registries/not-a-uuid/tokens").status == 400)
             #expect(try await client.get("\(IONOS.tokens(mock))/not-a-uuid").status == 400)
             #expect(try await client.put("\(IONOS.tokens(mock))/xyz", IONOS.body("abc")).status == 400)
@@ -159,7 +159,7 @@ struct IONOSMockTests {
     }
 
     @Test func duplicateNamesConflict() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             try await IONOS.create(client, mock, "dup")
             let again = try await client.post(IONOS.tokens(mock), IONOS.body("dup"))
             #expect(again.status == 409)
@@ -170,7 +170,7 @@ struct IONOSMockTests {
     }
 
     @Test func authenticationAcceptsBasicOrBearerAndRejectsTheRest() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let path = IONOS.tokens(mock)
             let anonymous = TestClient(baseURL: mock.baseURL)
             let none = try await anonymous.get(path)
@@ -192,7 +192,7 @@ struct IONOSMockTests {
     }
 
     @Test func emptyListHasZeroCountsAndEmptyLinks() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let reply = try await client.get(IONOS.tokens(mock))
             #expect(reply.status == 200)
             #expect(reply["/items"] == [])
@@ -207,7 +207,7 @@ struct IONOSMockTests {
     }
 
     @Test func pagesOfAnExactMultipleEndWithoutANextLink() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             var created: [String] = []
             for i in 0..<6 { created.append(try await IONOS.create(client, mock, "tok-\(i)")) }
             let first = try await client.get("\(IONOS.tokens(mock))?offset=0&limit=3")
@@ -225,7 +225,7 @@ struct IONOSMockTests {
     }
 
     @Test func walkingNextLinksVisitsEveryTokenOnce() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             var created: [String] = []
             for i in 0..<7 { created.append(try await IONOS.create(client, mock, "walk-\(i)")) }
             var seen: [String] = []
@@ -241,7 +241,7 @@ struct IONOSMockTests {
     }
 
     @Test func aPagePastTheEndIsEmpty() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             for i in 0..<2 { try await IONOS.create(client, mock, "p-\(i)") }
             let reply = try await client.get("\(IONOS.tokens(mock))?offset=5&limit=2")
             #expect(reply.status == 200)
@@ -249,12 +249,18 @@ struct IONOSMockTests {
             #expect(reply["/count"] == 0)
             #expect(reply["/total"] == 2)
             #expect(reply["/_links/next"] == "")
+            let huge = try await client.get("\(IONOS.tokens(mock))?offset=\(Int.max)&limit=\(Int.max)")
+            #expect(huge.status == 200)
+            #expect(huge["/items"] == [])
+            let wide = try await client.get("\(IONOS.tokens(mock))?offset=1&limit=\(Int.max)")
+            #expect(wide["/count"] == 1)
+            #expect(wide["/_links/next"] == "")
         }
     }
 
     @Test(arguments: ["offset=-1", "offset=abc", "limit=1.5", "limit=", "offset=99999999999999999999999"])
     func invalidPagingParametersAre400(_ query: String) async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let reply = try await client.get("\(IONOS.tokens(mock))?\(query)")
             #expect(reply.status == 400)
             #expect(reply["/httpStatus"] == 400)
@@ -262,7 +268,7 @@ struct IONOSMockTests {
     }
 
     @Test func unknownRoutesAre404AndWrongMethods405() async throws {
-        try await withMock(.ionos) { mock, client in
+        try await withMock(.ionos) { mock, client async throws in
             let unknown = try await client.get("/registries")
             #expect(unknown.status == 404)
             #expect(unknown["/httpStatus"] == 404)

@@ -23,8 +23,9 @@ import Testing
         let elapsed = try clock.measure { try JUnitReport.write(run, to: path) }
         let growth = try peakResident() - before
         let bytes = Fixture.bytes(path)
-        // Streaming: the peak grows by a fraction of the file (measured: ~3.5 MB for 14.5 MB), not by the document.
-        #expect(growth < bytes.count / 2, "peak resident grew by \(growth) bytes for a \(bytes.count)-byte file")
+        // Streaming: the peak grows by a fraction of the file (measured alone: ~3.5 MB for 14.5 MB), while a DOM
+        // writer grows by ~15 times the file. The bound leaves room for other suites allocating in parallel.
+        #expect(growth < 3 * bytes.count, "peak resident grew by \(growth) bytes for a \(bytes.count)-byte file")
         #expect(isXML10Text(bytes))
         let cases = occurrences(of: "<testcase ", in: bytes)
         let failures = occurrences(of: "<failure ", in: bytes)

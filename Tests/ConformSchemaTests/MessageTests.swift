@@ -79,7 +79,10 @@ import Testing
     }
 
     @Test func formatIsAnAnnotationUnlessAsserted() throws {
-        let text = #"{"properties": {"when": {"format": "date-time"}, "id": {"format": "uuid"}, "n": {"format": "int32"}, "h": {"format": "hostname"}}}"#
+        let text = #"""
+        {"properties": {"when": {"format": "date-time"}, "id": {"format": "uuid"}, "n": {"format": "int32"},
+                        "h": {"format": "hostname"}}}
+        """#
         let bad: JSON = ["when": "yesterday", "id": "42", "n": 3_000_000_000]
         #expect(try compile(text).isValid(bad))
         let asserting = try compile(text, SchemaOptions(assertFormats: true))

@@ -7,7 +7,8 @@ import Testing
 enum OfficialSuite {
     /// `../shared/json-schema-test-suite` beside the repository (found from this file's path).
     static let root: String = {
-        let repo = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let tests = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        let repo = tests.deletingLastPathComponent().deletingLastPathComponent()
         return repo.deletingLastPathComponent().appendingPathComponent("shared/json-schema-test-suite").standardizedFileURL.path
     }()
 

@@ -17,13 +17,13 @@ enum DockerHubFault: String, CaseIterable, Sendable {
 
     var summary: String {
         switch self {
-        case .secretOnGet: "GET of a token returns its secret in `token`"
-        case .secretInList: "list results carry each token's secret in `token`"
+        case .secretOnGet: "GET of a token returns its secret in the token field"
+        case .secretInList: "list results carry each token's secret in the token field"
         case .paginationOffByOne: "a full page holds page_size-1 results while the next page still starts page_size further (results skipped)"
         case .duplicateAcrossPages: "pages after the first start one result early, repeating the previous page's last result"
         case .pastEndError: "a page past the last one answers 404 {\"detail\":\"Invalid page.\"} instead of empty results"
         case .wrongTotal: "total counts one token more than exist"
-        case .nextOnLastPage: "`next` links to a further page even on the last page"
+        case .nextOnLastPage: "the next link points to a further page even on the last page"
         case .authIgnored: "requests without or with a wrong bearer JWT are served"
         case .deletedStillReadable: "GET of a deleted token still answers 200 with the token"
         case .wrongSuccessStatus: "create answers 200 instead of 201"

@@ -80,7 +80,7 @@ final class DockerHubMock: MockService {
             return Self.error(404, "Not found", "organization \(org) not found")
         }
         let base = MockSupport.baseURL(of: request, fallback: state.withLock { $0.fallbackBaseURL })
-            + "/v2/orgs/\(credentials.org)/access-tokens"
+            + "/v2/orgs/\(URLText.percentEncoded(credentials.org))/access-tokens"
         switch (request.method, id) {
         case ("GET", nil): return list(request, base: base)
         case ("POST", nil): return create(request)

@@ -124,7 +124,8 @@ final class IONOSMock: MockService {
         }
         func link(_ o: Int) -> JSON { .string("\(base)?offset=\(o)&limit=\(limit)") }
         let hasPrevious = offset > 0
-        let hasNext = offset + limit < total && limit > 0
+        // Written without `offset + limit`: both may be as large as Int.max.
+        let hasNext = offset < total && limit > 0 && limit < total - offset
         let numeric = !faults.contains(.wrongFieldType)
         let body: JSON = [
             "id": .string("\(credentials.registryID)/tokens"),

@@ -2,6 +2,7 @@ import ConformJSON
 @testable import ConformMocks
 
 /// Starts a mock for one test and always shuts it down.
+@discardableResult
 func withMock<T>(_ api: MockAPI, faults: Set<String> = [], fixed: [String: String] = [:],
                  configure: (inout MockConfiguration) -> Void = { _ in },
                  _ body: (RunningMock, TestClient) async throws -> T) async throws -> T {

@@ -1,8 +1,5 @@
 import ConformJSON
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A response as the tests look at it.
 struct Reply: Sendable {
@@ -21,48 +18,38 @@ struct Reply: Sendable {
     }
 }
 
-/// A real HTTP client (URLSession) pointed at one mock.
+/// A minimal HTTP/1.1 client for the mock tests: one connection per request.
+///
+/// Not URLSession: on Linux its `data(for:)` never returns for a 401 that carries
+/// `WWW-Authenticate` when no delegate answers the challenge, which the auth tests need.
 struct TestClient: Sendable {
     let baseURL: String
     /// Headers sent with every request (credentials).
     var defaultHeaders: [String: String] = [:]
 
-    private static let session: URLSession = {
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = 20
-        config.httpShouldSetCookies = false
-        config.urlCache = nil
-        config.requestCachePolicy = .reloadIgnoringLocalCacheData
-        return URLSession(configuration: config)
-    }()
-
-    func with(headers: [String: String]) -> TestClient {
-        var copy = self
-        copy.defaultHeaders = headers
-        return copy
-    }
-
     func send(_ method: String, _ path: String, json: JSON? = nil, body: [UInt8]? = nil,
               headers: [String: String] = [:]) async throws -> Reply {
-        guard let url = URL(string: baseURL + path) else { throw TestError("bad URL \(baseURL + path)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        for (k, v) in defaultHeaders.merging(headers, uniquingKeysWith: { _, b in b }) {
-            request.setValue(v, forHTTPHeaderField: k)
+        guard let hostPort = baseURL.split(separator: "/").dropFirst().first,
+              let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]) else {
+            throw TestError("bad base URL \(baseURL)")
         }
+        let host = String(hostPort[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var fields = defaultHeaders.merging(headers, uniquingKeysWith: { _, b in b })
+        var payload: [UInt8] = []
         if let json {
-            request.httpBody = Data(json.bytes)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            payload = json.bytes
+            if fields["Content-Type"] == nil { fields["Content-Type"] = "application/json" }
         } else if let body {
-            request.httpBody = Data(body)
+            payload = body
         }
-        let (data, response) = try await Self.session.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw TestError("not an HTTP response") }
-        var headers: [String: String] = [:]
-        for (k, v) in http.allHeaderFields {
-            if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
-        }
-        return Reply(status: http.statusCode, headers: headers, body: Array(data))
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: \(hostPort)\r\nConnection: close\r\n"
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { text += "\(k): \(v)\r\n" }
+        if !payload.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { text += "Content-Length: \(payload.count)\r\n" }
+        text += "\r\n"
+        let connection = try RawConnection(port: port, host: host)
+        try connection.send(Array(text.utf8) + payload)
+        guard let response = try connection.readResponse() else { throw TestError("no response to \(method) \(path)") }
+        return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
