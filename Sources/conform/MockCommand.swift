@@ -47,12 +47,12 @@ struct MockCommand: AsyncParsableCommand {
             printError("conform mock: \(error.message)")
             throw ExitCode.usage
         }
+        // Watch for signals before announcing: a caller may send SIGTERM as soon as it read the line.
+        let (stop, continuation) = AsyncStream<Void>.makeStream()
+        let watcher = SignalWatcher { continuation.yield(); continuation.finish() }
+        defer { watcher.stop() }
         let running = try await MockServers.start(MockConfiguration(api: mockAPI, host: host, port: port, faults: faults[mockAPI] ?? []))
         printOut(running.announcement)
-        let stop = AsyncStream<Void> { continuation in
-            let watcher = SignalWatcher { continuation.yield(); continuation.finish() }
-            continuation.onTermination = { _ in watcher.stop() }
-        }
         for await _ in stop { break }
         try await running.shutdown()
     }

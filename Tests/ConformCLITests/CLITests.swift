@@ -81,88 +81,94 @@ import Testing
 
     @Test func credentialsFromTheEnvironmentNeverReachOutputOrReports() async throws {
         let mock = try await MockServers.start(MockConfiguration(api: .xms))
-        defer { Task { try? await mock.shutdown() } }
-        let token = try #require(mock.variables["token"])
-        let junit = CLI.reports.appendingPathComponent("TEST-cli-env-secret.xml")
-        let json = CLI.temporaryDirectory().appendingPathComponent("r.json")
-        let out = try await CLI.run(["run", "scenarios/xms", "--base-url", mock.baseURL, "--var", "token=env:CONFORM_TEST_XMS_TOKEN",
-                               "-v", "--junit", junit.path, "--json", json.path, "--ledger", CLI.temporaryDirectory().appendingPathComponent("l").path],
-                              environment: ["CONFORM_TEST_XMS_TOKEN": token])
-        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
-        #expect(out.stdout.contains("Xms-Auth-Token: ***"))
-        for text in [out.stdout, out.stderr, try String(contentsOf: junit, encoding: .utf8), try String(contentsOf: json, encoding: .utf8)] {
-            #expect(!text.contains(token))
+        // Shut down before the test returns: a live event loop thread keeps the test process from exiting.
+        try await withShutdown(mock) {
+            let token = try #require(mock.variables["token"])
+            let junit = CLI.reports.appendingPathComponent("TEST-cli-env-secret.xml")
+            let json = CLI.temporaryDirectory().appendingPathComponent("r.json")
+            let out = try await CLI.run(["run", "scenarios/xms", "--base-url", mock.baseURL, "--var", "token=env:CONFORM_TEST_XMS_TOKEN",
+                                   "-v", "--junit", junit.path, "--json", json.path, "--ledger", CLI.temporaryDirectory().appendingPathComponent("l").path],
+                                  environment: ["CONFORM_TEST_XMS_TOKEN": token])
+            #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+            #expect(out.stdout.contains("Xms-Auth-Token: ***"))
+            for text in [out.stdout, out.stderr, try String(contentsOf: junit, encoding: .utf8), try String(contentsOf: json, encoding: .utf8)] {
+                #expect(!text.contains(token))
+            }
+            #expect(mock.tokenCount == 0)
         }
-        #expect(mock.tokenCount == 0)
     }
 
     @Test func sigintStopsTheRunCleansUpEverythingAndStillWritesTheReport() async throws {
         let mock = try await MockServers.start(MockConfiguration(api: .xms))
-        defer { Task { try? await mock.shutdown() } }
-        let dir = CLI.temporaryDirectory()
-        let scenario = dir.appendingPathComponent("many.conform.json")
-        try #"""
-        {"conform": 1, "name": "create many", "requires": ["token"],
-         "defaults": {"auth": {"header": {"name": "Xms-Auth-Token", "value": "{{token}}"}}},
-         "steps": [
-           {"name": "create", "repeat": 1000,
-            "request": {"method": "POST", "path": "/access-tokens/", "json": {"access_token": {"name": "t-{{run.id}}-{{iteration}}", "roles": ["admin"]}}},
-            "expect": {"status": 201}, "capture": {"id": "/access_token/id"},
-            "creates": {"method": "DELETE", "path": "/access-tokens/{{id}}"}},
-           {"name": "never reached", "request": {"method": "GET", "path": "/access-tokens"}}
-         ]}
-        """#.write(to: scenario, atomically: true, encoding: .utf8)
-        let junit = CLI.reports.appendingPathComponent("TEST-cli-interrupted.xml")
-        let json = dir.appendingPathComponent("r.json")
-        let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=\(mock.variables["token"]!)",
-                                   "--junit", junit.path, "--json", json.path, "--ledger", dir.appendingPathComponent("ledger.jsonl").path])
-        let deadline = ContinuousClock.now + .seconds(20)
-        while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(mock.tokenCount >= 20, "the run should have created tokens by now")
-        child.signal(SIGINT)
-        let out = await child.wait(timeout: .seconds(60))
-        #expect(out.status == 130, "\(out.stdout)\n\(out.stderr)")
-        #expect(mock.tokenCount == 0, "every token the run created is deleted")
-        let doc = try XMLDocument(contentsOf: junit)
-        #expect(try doc.nodes(forXPath: "//property[@name='interrupted'][@value='true']").count == 1)
-        #expect(try doc.nodes(forXPath: "//testcase").count == 2)
-        let report = try JSONParser.value(Array(Data(contentsOf: json)))
-        #expect(report["run"]?["interrupted"] == true)
-        #expect(out.stdout.split(separator: "\n").last?.hasSuffix("skipped") == true)
+        // Shut down before the test returns: a live event loop thread keeps the test process from exiting.
+        try await withShutdown(mock) {
+            let dir = CLI.temporaryDirectory()
+            let scenario = dir.appendingPathComponent("many.conform.json")
+            try #"""
+            {"conform": 1, "name": "create many", "requires": ["token"],
+             "defaults": {"auth": {"header": {"name": "Xms-Auth-Token", "value": "{{token}}"}}},
+             "steps": [
+               {"name": "create", "repeat": 1000,
+                "request": {"method": "POST", "path": "/access-tokens/", "json": {"access_token": {"name": "t-{{run.id}}-{{iteration}}", "roles": ["admin"]}}},
+                "expect": {"status": 201}, "capture": {"id": "/access_token/id"},
+                "creates": {"method": "DELETE", "path": "/access-tokens/{{id}}"}},
+               {"name": "never reached", "request": {"method": "GET", "path": "/access-tokens"}}
+             ]}
+            """#.write(to: scenario, atomically: true, encoding: .utf8)
+            let junit = CLI.reports.appendingPathComponent("TEST-cli-interrupted.xml")
+            let json = dir.appendingPathComponent("r.json")
+            let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=\(mock.variables["token"]!)",
+                                       "--junit", junit.path, "--json", json.path, "--ledger", dir.appendingPathComponent("ledger.jsonl").path])
+            let deadline = ContinuousClock.now + .seconds(20)
+            while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(mock.tokenCount >= 20, "the run should have created tokens by now")
+            child.signal(SIGINT)
+            let out = await child.wait(timeout: .seconds(60))
+            #expect(out.status == 130, "\(out.stdout)\n\(out.stderr)")
+            #expect(mock.tokenCount == 0, "every token the run created is deleted")
+            let doc = try XMLDocument(contentsOf: junit)
+            #expect(try doc.nodes(forXPath: "//property[@name='interrupted'][@value='true']").count == 1)
+            #expect(try doc.nodes(forXPath: "//testcase").count == 2)
+            let report = try JSONParser.value(Array(Data(contentsOf: json)))
+            #expect(report["run"]?["interrupted"] == true)
+            #expect(out.stdout.split(separator: "\n").last?.hasSuffix("skipped") == true)
+        }
     }
 
     @Test func kill9LeavesALedgerThatSweepCleansUp() async throws {
         let mock = try await MockServers.start(MockConfiguration(api: .xms))
-        defer { Task { try? await mock.shutdown() } }
-        let dir = CLI.temporaryDirectory()
-        let scenario = dir.appendingPathComponent("many.conform.json")
-        try #"""
-        {"conform": 1, "name": "create many", "requires": ["token"],
-         "defaults": {"auth": {"header": {"name": "Xms-Auth-Token", "value": "{{token}}"}}},
-         "steps": [{"name": "create", "repeat": 1000,
-            "request": {"method": "POST", "path": "/access-tokens/", "json": {"access_token": {"name": "k-{{run.id}}-{{iteration}}", "roles": ["admin"]}}},
-            "capture": {"id": "/access_token/id"}, "creates": {"method": "DELETE", "path": "/access-tokens/{{id}}"}}]}
-        """#.write(to: scenario, atomically: true, encoding: .utf8)
-        let ledger = dir.appendingPathComponent("ledger.jsonl").path
-        let token = mock.variables["token"]!
-        let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=env:T", "--ledger", ledger],
-                                  environment: ["T": token])
-        let deadline = ContinuousClock.now + .seconds(20)
-        while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        child.signal(SIGKILL)
-        _ = await child.wait()
-        let left = mock.tokenCount
-        #expect(left >= 20)
-        // kill -9 can land between a create being answered and the ledger line being written:
-        // at most the one request in flight is unknown to the ledger.
-        let ledgerText = try String(contentsOfFile: ledger, encoding: .utf8)
-        #expect(!ledgerText.contains(token), "the ledger holds no credentials")
-        let dry = try await CLI.run(["sweep", "--ledger", ledger, "--dry-run"])
-        #expect(dry.stdout.contains("\(left) left") || dry.stdout.contains("\(left - 1) left"), "\(dry.stdout)")
-        let sweep = try await CLI.run(["sweep", "--ledger", ledger, "--var", "token=env:T"], environment: ["T": token])
-        #expect(sweep.status == 0, "\(sweep.stdout)\n\(sweep.stderr)")
-        #expect(mock.tokenCount <= 1)
-        #expect(!sweep.stdout.contains(token))
+        // Shut down before the test returns: a live event loop thread keeps the test process from exiting.
+        try await withShutdown(mock) {
+            let dir = CLI.temporaryDirectory()
+            let scenario = dir.appendingPathComponent("many.conform.json")
+            try #"""
+            {"conform": 1, "name": "create many", "requires": ["token"],
+             "defaults": {"auth": {"header": {"name": "Xms-Auth-Token", "value": "{{token}}"}}},
+             "steps": [{"name": "create", "repeat": 1000,
+                "request": {"method": "POST", "path": "/access-tokens/", "json": {"access_token": {"name": "k-{{run.id}}-{{iteration}}", "roles": ["admin"]}}},
+                "capture": {"id": "/access_token/id"}, "creates": {"method": "DELETE", "path": "/access-tokens/{{id}}"}}]}
+            """#.write(to: scenario, atomically: true, encoding: .utf8)
+            let ledger = dir.appendingPathComponent("ledger.jsonl").path
+            let token = mock.variables["token"]!
+            let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=env:T", "--ledger", ledger],
+                                      environment: ["T": token])
+            let deadline = ContinuousClock.now + .seconds(20)
+            while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            child.signal(SIGKILL)
+            _ = await child.wait()
+            let left = mock.tokenCount
+            #expect(left >= 20)
+            // kill -9 can land between a create being answered and the ledger line being written:
+            // at most the one request in flight is unknown to the ledger.
+            let ledgerText = try String(contentsOfFile: ledger, encoding: .utf8)
+            #expect(!ledgerText.contains(token), "the ledger holds no credentials")
+            let dry = try await CLI.run(["sweep", "--ledger", ledger, "--dry-run"])
+            #expect(dry.stdout.contains("\(left) left") || dry.stdout.contains("\(left - 1) left"), "\(dry.stdout)")
+            let sweep = try await CLI.run(["sweep", "--ledger", ledger, "--var", "token=env:T"], environment: ["T": token])
+            #expect(sweep.status == 0, "\(sweep.stdout)\n\(sweep.stderr)")
+            #expect(mock.tokenCount <= 1)
+            #expect(!sweep.stdout.contains(token))
+        }
     }
 
     @Test func mockAnnouncesItselfAndStopsOnSIGTERM() async throws {
@@ -196,4 +202,13 @@ import Testing
         #expect(out.stdout.contains("tags: "))
         #expect(out.stdout.contains("inferred ("))
     }
+}
+
+/// Runs `body`, then shuts the mock down (also when `body` throws).
+func withShutdown(_ mock: RunningMock, _ body: () async throws -> Void) async throws {
+    do { try await body() } catch {
+        try? await mock.shutdown()
+        throw error
+    }
+    try await mock.shutdown()
 }

@@ -26,7 +26,7 @@ func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
 }
 
 /// Polls `condition` every few milliseconds; false if it is still unmet after `timeout`.
-func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(15), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }

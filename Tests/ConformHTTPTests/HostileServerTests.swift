@@ -18,7 +18,7 @@ import Testing
         let options = TransferOptions(timeout: .seconds(5), connectTimeout: .milliseconds(300))
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: listener.url()), on: client, options: options) }
         #expect(error == .timedOut(after: .milliseconds(300), phase: .connect))
-        #expect(time >= .milliseconds(250) && time < .seconds(2))
+        #expect(time >= .milliseconds(250) && time < .seconds(15))
     }
 
     @Test func serverThatNeverAnswersTimesOut() async throws {
@@ -30,7 +30,7 @@ import Testing
         let options = TransferOptions(timeout: .milliseconds(300), connectTimeout: .seconds(1))
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: server.url("/")), on: client, options: options) }
         #expect(error == .timedOut(after: .milliseconds(300), phase: .response))
-        #expect(time >= .milliseconds(250) && time < .seconds(2))
+        #expect(time >= .milliseconds(250) && time < .seconds(15))
         #expect(error?.description.contains("300 ms") == true)
     }
 
@@ -47,7 +47,7 @@ import Testing
         let options = TransferOptions(timeout: .milliseconds(400), connectTimeout: .seconds(1))
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: server.url("/")), on: client, options: options) }
         #expect(error == .timedOut(after: .milliseconds(400), phase: .body))
-        #expect(time < .seconds(2))
+        #expect(time < .seconds(10))  // the drip alone would take 20 s
     }
 
     @Test func resetMidBodyIsConnectionReset() async throws {
@@ -108,7 +108,7 @@ import Testing
         let options = TransferOptions(timeout: .seconds(5), maxBodyBytes: 1 << 20)
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: server.url("/")), on: client, options: options) }
         #expect(error == .bodyTooLarge(limit: 1 << 20))
-        #expect(time < .seconds(2))
+        #expect(time < .seconds(10))
     }
 
     @Test func streamedHugeBodyIsAbortedAtTheCap() async throws {
@@ -129,7 +129,7 @@ import Testing
         let options = TransferOptions(timeout: .seconds(5), maxBodyBytes: 1 << 20)
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: server.url("/")), on: client, options: options) }
         #expect(error == .bodyTooLarge(limit: 1 << 20))
-        #expect(time < .seconds(3))
+        #expect(time < .seconds(10))
         // The server's writes failed long before 100 MiB: the client really dropped the transfer.
         #expect(await eventually { sent.get > 0 })
         #expect(sent.get < 20 << 20)
@@ -177,7 +177,7 @@ import Testing
             task.cancel()
             return await task.result
         }
-        #expect(time < .milliseconds(500))
+        #expect(time < .seconds(5))  // well before the 10 s transfer timeout
         #expect(throws: TransportError.cancelled) { try result.get() }
         #expect(await eventually { peerClosed.get != nil })
         #expect(peerClosed.get == true)
