@@ -5,3 +5,4 @@
 #undef LIBXML_ICU_ENABLED
 #include <libxml/xmlwriter.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>

@@ -40,6 +40,10 @@ final class XMLStreamWriter {
         try check(xmlTextWriterWriteString(writer, content), "write text")
     }
 
+    func cdata(_ content: String) throws(ReportError) {
+        try check(xmlTextWriterWriteCDATA(writer, content), "write CDATA")
+    }
+
     func end() throws(ReportError) {
         try check(xmlTextWriterEndElement(writer), "end element")
     }

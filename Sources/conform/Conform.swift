@@ -15,6 +15,6 @@ struct Conform: AsyncParsableCommand {
             3 the harness could not do its job (e.g. target unreachable) · 130 interrupted.
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, MockCommand.self, SweepCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, MockCommand.self, SweepCommand.self, MergeCommand.self]
     )
 }

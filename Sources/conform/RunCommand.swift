@@ -37,6 +37,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Leave out scenarios with this tag (repeatable).")
     var excludeTag: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Run only part K of N of the scenarios (for CI machines in parallel; merge their reports with `conform merge`).", valueName: "K/N"))
+    var shard: String?
+
     @Option(name: .shortAndLong, help: "Scenarios run at once.")
     var jobs: Int = 4
 
@@ -96,6 +99,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard jobs >= 1, jobs <= 1024 else { throw usage("--jobs must be between 1 and 1024") }
         guard timeout > 0, connectTimeout > 0 else { throw usage("timeouts must be positive") }
+        let shard: Shard?
+        do { shard = try self.shard.map { (text: String) throws(ShardError) in try Shard(parsing: text) } } catch {
+            throw usage("--shard: \(error)")
+        }
 
         // 1. Load everything before anything is sent.
         let schemas = SchemaStore()
@@ -110,10 +117,14 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode.usage
         }
-        let selected = loaded.filter { s in
+        // The shard is cut before the tag filter, so scenarios excluded by tag are reported by one shard only.
+        let directory = FileManager.default.currentDirectoryPath
+        let inShard = shard.map { $0.select(loaded) { Shard.id(ofPath: $0.file, relativeTo: directory) } } ?? loaded
+        let selected = inShard.filter { s in
             (tag.isEmpty || !Set(tag).isDisjoint(with: s.tags)) && Set(excludeTag).isDisjoint(with: s.tags)
         }
-        let excluded = loaded.filter { s in !selected.contains { $0.file == s.file } }
+        let selectedFiles = Set(selected.map(\.file))
+        let excluded = inShard.filter { !selectedFiles.contains($0.file) }
 
         // 2. Start the mocks the selected scenarios need.
         var mocks: [RunningMock] = []
@@ -133,7 +144,6 @@ struct RunCommand: AsyncParsableCommand {
                     secretVariables: Set(running.variables.keys).intersection(Self.credentialVariables))
             }
         }
-        defer { let m = mocks; Task { for x in m { try? await x.shutdown() } } }
 
         // 3. Every scenario must have its variables before anything is sent.
         var missing: [String] = []
@@ -148,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !missing.isEmpty {
             for m in Set(missing).sorted() { printError(m) }
+            await Self.shutDown(mocks)
             throw ExitCode.usage
         }
 
@@ -171,6 +182,7 @@ struct RunCommand: AsyncParsableCommand {
         for m in mocks { properties.append(("mock.\(m.api.rawValue)", m.baseURL)) }
         if !tag.isEmpty { properties.append(("filter.tag", tag.joined(separator: ","))) }
         if !excludeTag.isEmpty { properties.append(("filter.exclude-tag", excludeTag.joined(separator: ","))) }
+        if let shard { properties.append(("shard", shard.description)) }
         if !fault.isEmpty { properties.append(("mock.faults", fault.joined(separator: ","))) }
         let props = properties
 
@@ -179,6 +191,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var result = await runner.run(selected, properties: props) { console.handle($0) }
         signals.stop()
+        await Self.shutDown(mocks)
         result.scenarios += excluded.map { ExcludedScenario.result($0, reason: "excluded by tag filter") }
 
         // 5. Reports: written also for failed and interrupted runs.
@@ -197,6 +210,12 @@ struct RunCommand: AsyncParsableCommand {
         if result.interrupted { throw ExitCode.interrupted }
         if counts.errors > 0 || reportFailed { throw ExitCode.harness }
         if counts.failed > 0 { throw ExitCode.nonconformance }
+    }
+
+    static func shutDown(_ mocks: [RunningMock]) async {
+        for mock in mocks {
+            do { try await mock.shutdown() } catch { printError("conform: the \(mock.api.rawValue) mock did not stop cleanly: \(error)") }
+        }
     }
 
     /// The mocks' variables that are credentials (the others name things: org, registry_id, username).
