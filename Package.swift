@@ -46,6 +46,9 @@ let package = Package(
             "ConformReports", "ConformMocks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Benchmark driver for bench/run: times report writing on large synthetic results.
+        .executableTarget(name: "conform-bench", dependencies: ["ConformReports", "ConformRunner"],
+                          path: "bench/Sources/conform-bench"),
 
         // Test support: scripted raw-socket HTTP servers for transport and hostile-server tests.
         .target(name: "ConformTestSupport", dependencies: [], path: "Tests/ConformTestSupport"),
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "ConformScenarioTests", dependencies: ["ConformScenario", "ConformJSON", "ConformSchema"]),
         .testTarget(name: "ConformHTTPTests", dependencies: ["ConformHTTP", "ConformTestSupport"]),
         .testTarget(name: "ConformRunnerTests", dependencies: ["ConformRunner", "ConformScenario", "ConformHTTP",
-                                                               "ConformTestSupport", "ConformMocks", "ConformJSON"]),
+                                                               "ConformTestSupport", "ConformMocks", "ConformJSON", "ConformReports"]),
         .testTarget(name: "ConformReportsTests", dependencies: ["ConformReports", "ConformRunner", "ConformScenario",
                                                                 "ConformJSON", "ConformMocks"]),
         .testTarget(name: "ConformMocksTests", dependencies: ["ConformMocks", "ConformJSON", "ConformHTTP"]),

@@ -48,11 +48,19 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
+        // On UTF-8 bytes: pointers are formatted for every value of every scenario file loaded.
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
         return token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }
 
-    public var description: String { tokens.map { "/" + JSONPointer.escape($0) }.joined() }
+    public var description: String {
+        var out = ""
+        for token in tokens {
+            out += "/"
+            out += JSONPointer.escape(token)
+        }
+        return out
+    }
 
     public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
     public func appending(_ index: Int) -> JSONPointer { appending(String(index)) }

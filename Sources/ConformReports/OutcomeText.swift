@@ -53,6 +53,8 @@ struct OutcomeText: Sendable {
 
     /// Builds the text for `step` of the scenario in `file`; `nil` for a passed step.
     init?(step: StepResult, file: String, stepLabel: String, safe: SafeText, excerptBytes: Int = 2048) {
+        // Before any text is built: most steps pass, and this runs for every testcase of a report.
+        if case .passed = step.outcome { return nil }
         let transcript = Transcript(safe: safe)
         let location = step.line > 0 ? "\(file):\(step.line)" : file
         let at = "  at \(safe.text(location)) (step \(safe.text(TextSanitizer.oneLine(stepLabel))))"

@@ -102,7 +102,11 @@ public enum TextSanitizer {
 
 extension String {
     /// Only U+0020…U+007E: safe everywhere, on one line. Checked on UTF-8 bytes, the cheap view.
-    var isPrintableASCII: Bool { utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+    /// On the contiguous UTF-8 buffer: every string of a report is checked, and iterating `utf8` cost more.
+    var isPrintableASCII: Bool {
+        var text = self
+        return text.withUTF8 { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+    }
 
     func trimmingSpaces() -> String {
         var s = Substring(self)

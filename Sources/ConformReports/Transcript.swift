@@ -12,26 +12,33 @@ struct Transcript: Sendable {
     }
 
     func render(_ x: Exchange) -> String {
-        var lines: [String] = []
-        lines.append("> \(safe.text(x.method)) \(safe.url(x.url))")
-        for h in x.requestHeaders { lines.append("> \(safe.text(h.name)): \(safe.header(h.name, h.value))") }
-        if !x.requestBody.isEmpty {
-            lines.append(">")
-            lines.append(TextLimit.capped(safe.bytes(x.requestBody), maxBytes: maxBodyBytes))
+        // Appended to one string, lines separated by "\n": every testcase of a report has a transcript,
+        // and an array of lines joined at the end cost a third of the report's writing time.
+        var out = ""
+        out.reserveCapacity(x.url.utf8.count + 32)
+        func line(_ s: String) {
+            out += "\n"
+            out += s
         }
-        lines.append("")
+        out += "> " + safe.text(x.method) + " " + safe.url(x.url)
+        for h in x.requestHeaders { line("> " + safe.text(h.name) + ": " + safe.header(h.name, h.value)) }
+        if !x.requestBody.isEmpty {
+            line(">")
+            line(TextLimit.capped(safe.bytes(x.requestBody), maxBytes: maxBodyBytes))
+        }
+        line("")
         if let status = x.status {
-            lines.append("< \(status) (\(Self.milliseconds(x.duration)))")
-            for h in x.responseHeaders { lines.append("< \(safe.text(h.name)): \(safe.header(h.name, h.value))") }
+            line("< \(status) (\(Self.milliseconds(x.duration)))")
+            for h in x.responseHeaders { line("< " + safe.text(h.name) + ": " + safe.header(h.name, h.value)) }
             if !x.responseBody.isEmpty {
-                lines.append("<")
-                lines.append(TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBodyBytes))
+                line("<")
+                line(TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBodyBytes))
             }
         }
         if let error = x.error {
-            lines.append("! \(safe.text(error)) (\(Self.milliseconds(x.duration)))")
+            line("! \(safe.text(error)) (\(Self.milliseconds(x.duration)))")
         }
-        return lines.joined(separator: "\n")
+        return out
     }
 
     /// One line naming the exchange and its result: `GET https://… -> 404`.

@@ -6,8 +6,9 @@ import Foundation
 
 /// Runs scenarios against an implementation and collects their results.
 ///
-/// Scenarios run concurrently (at most `jobs` at once), the steps of one scenario in
-/// order. Serial scenarios run afterwards, one at a time. Cancelling the task that
+/// Scenarios that export variables run first, one at a time; then scenarios run concurrently
+/// (at most `jobs` at once), the steps of one scenario in order. Serial scenarios run
+/// afterwards, one at a time. Cancelling the task that
 /// calls `run` stops new steps; cleanup steps and the ledger still run.
 public struct Runner: Sendable {
     public let configuration: RunConfiguration
@@ -44,7 +45,7 @@ public struct Runner: Sendable {
         let context = RunContext(client: client, configuration: configuration, secrets: secrets, schemas: schemas,
                                  ledger: ledger, stop: stopSignal, events: events)
         let configuration = self.configuration
-        @Sendable func execution(for scenario: Scenario) -> ScenarioExecution {
+        @Sendable func execution(for scenario: Scenario, exports: Exports) -> ScenarioExecution {
             var scope = Scope(variables: configuration.variables, environment: configuration.environment)
             var baseURL = configuration.baseURL
             if let api = scenario.api, let target = configuration.targets[api] {
@@ -53,20 +54,36 @@ public struct Runner: Sendable {
                 // What the user passed explicitly wins over what the mock announced.
                 scope.variables.merge(configuration.variables) { _, user in user }
             }
+            exports.apply(to: &scope, for: scenario)
             scope["run.id"] = .string(configuration.runID)
-            return ScenarioExecution(scenario: scenario, context: context, scope: scope, baseURL: baseURL)
+            return ScenarioExecution(scenario: scenario, context: context, scope: scope, baseURL: baseURL,
+                                     unexported: exports.reasons(for: scenario))
         }
 
-        let parallel = scenarios.enumerated().filter { !$0.element.serial }
-        let serial = scenarios.enumerated().filter { $0.element.serial }
         var results = [ScenarioResult?](repeating: nil, count: scenarios.count)
+        // Exporting scenarios (a login that yields the suite's token) run first, one at a time.
+        var collected = Exports()
+        for (index, scenario) in scenarios.enumerated() where !scenario.exports.isEmpty {
+            var execution = execution(for: scenario, exports: collected)
+            results[index] = await execution.run()
+            collected.record(scenario, result: results[index]!, scope: execution.scope)
+            for name in scenario.exports where scenario.secrets.contains(name) {
+                if let v = execution.scope[name] { secrets.add(name: name, value: v.plainText) }
+            }
+        }
+        let exports = collected
+        let others = scenarios.enumerated().filter { $0.element.exports.isEmpty }
+        let parallel = others.filter { !$0.element.serial }
+        let serial = others.filter { $0.element.serial }
         let jobs = max(1, configuration.jobs)
         await withTaskGroup(of: (Int, ScenarioResult).self) { group in
             var pending = parallel.makeIterator()
             func startNext() -> Bool {
                 guard let (index, scenario) = pending.next() else { return false }
-                group.addTask {
-                    var execution = execution(for: scenario)
+                // On the transfer thread: a response resumes its scenario there, and the next request
+                // is queued there, with no wake-up of another thread in between (see HTTPClient.executor).
+                group.addTask(executorPreference: client.executor) {
+                    var execution = execution(for: scenario, exports: exports)
                     return (index, await execution.run())
                 }
                 return true
@@ -78,7 +95,7 @@ public struct Runner: Sendable {
             }
         }
         for (index, scenario) in serial {
-            var execution = execution(for: scenario)
+            var execution = execution(for: scenario, exports: exports)
             results[index] = await execution.run()
         }
         ledger.compact()

@@ -13,12 +13,15 @@ struct ScenarioExecution {
     var bodiesByStepID: [String: JSON] = [:]
     var results: [StepResult] = []
     let clock = ContinuousClock()
+    /// Why a variable that another scenario should have exported has no value.
+    let unexported: [String: String]
 
-    init(scenario: Scenario, context: RunContext, scope: Scope, baseURL: String?) {
+    init(scenario: Scenario, context: RunContext, scope: Scope, baseURL: String?, unexported: [String: String] = [:]) {
         self.scenario = scenario
         self.context = context
         self.scope = scope
         self.baseURL = baseURL
+        self.unexported = unexported
     }
 
     var origin: String { "\(scenario.file) › \(scenario.name)" }
@@ -27,6 +30,8 @@ struct ScenarioExecution {
         let startedAt = Date()
         let start = clock.now
         context.events(.scenarioStarted(file: scenario.file, name: scenario.name))
+        // Results of every scenario are kept to the end of the run: no spare capacity.
+        results.reserveCapacity(scenario.steps.count + scenario.cleanup.count)
 
         var stopReason: String? = prepareScope()
         if let reason = stopReason {
@@ -54,8 +59,9 @@ struct ScenarioExecution {
             }
         }
         // Cleanup runs in a task of its own so that it is performed even when the calling
-        // task was cancelled.
-        let cleanupResults = await Task { [self] in
+        // task was cancelled; on the transfer thread, like the steps (an unstructured task does
+        // not inherit the executor preference, and the hop there and back was per scenario).
+        let cleanupResults = await Task(executorPreference: context.client.executor) { [self] in
             var me = self
             return await me.runCleanup()
         }.value
@@ -71,6 +77,7 @@ struct ScenarioExecution {
     /// Fills the scope with the scenario's variables; returns why the scenario cannot run, if it cannot.
     mutating func prepareScope() -> String? {
         for name in scenario.requires where scope[name] == nil {
+            if let reason = unexported[name] { return "required variable '\(name)' has no value: \(reason)" }
             return "required variable '\(name)' has no value (pass --var \(name)=…, --vars-file, or --mock)"
         }
         for name in scenario.secrets {
@@ -235,6 +242,11 @@ struct ScenarioExecution {
             failures.append(CheckFailure(kind: "body", message: "response body is not JSON: \(bodyError ?? "empty body")",
                                          expected: "a JSON body", actual: Self.excerpt(response.body) ?? "(empty)", line: step.line))
         }
+        // The server answered, wrongly: a JSON body sent under another media type is a failure, not a harness error.
+        if needsJSON, !response.body.isEmpty, let type = response.header("Content-Type"), !Self.isJSONMediaType(type) {
+            failures.append(CheckFailure(kind: "header", message: "Content-Type is \"\(type)\", but the body must be JSON (application/json or a +json type)",
+                                         expected: "application/json", actual: type, line: step.line))
+        }
         if let body {
             for b in step.expect.body {
                 let value: JSON?
@@ -374,6 +386,13 @@ struct ScenarioExecution {
         }
     }
 
+    /// `application/json` or a structured `+json` type (`application/problem+json`), parameters ignored.
+    static func isJSONMediaType(_ value: String) -> Bool {
+        let essence = (value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "")
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        return essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json"))
+    }
+
     /// The start of a body for a one-line message.
     static func excerpt(_ bytes: [UInt8], limit: Int = 160) -> String? {
         guard !bytes.isEmpty else { return nil }
@@ -390,7 +409,7 @@ struct ScenarioExecution {
         var request = first
         var retriesLeft = context.configuration.retries
         var redirects = 0
-        var visited: Set<String> = [first.url]
+        var visited: Set<String> = [first.method + " " + first.url]
         while true {
             let start = clock.now
             let timeout = deadline ?? request.timeout ?? context.configuration.timeout

@@ -17,6 +17,10 @@ public struct Scenario: Sendable {
     public var requires: [String]
     /// Names of variables whose values are secrets (masked everywhere).
     public var secrets: [String]
+    /// Captures that, once the scenario has passed, fill the variables of the other scenarios in
+    /// its folder that have no value from outside (a login that yields the suite's token).
+    /// Such scenarios run first, one at a time.
+    public var exports: [String] = []
     /// Scenario variables, in order; each may use the ones before it.
     public var variables: [(name: String, value: JSONTemplate)]
     /// Request parts every step gets unless it sets its own.
@@ -25,6 +29,12 @@ public struct Scenario: Sendable {
     public var cleanup: [Step]
     /// Things worth knowing that do not stop the scenario (e.g. schema keywords not applied).
     public var warnings: [Diagnostic] = []
+
+    /// The scenario file's folder: its suite, the reach of its exports.
+    public var folder: String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return String(file[..<slash])
+    }
 
     public init(file: String, line: Int = 1, name: String, description: String? = nil, api: String? = nil,
                 tags: [String] = [], requires: [String] = [], secrets: [String] = [],
@@ -69,7 +79,9 @@ public struct Step: Sendable {
     /// Run the step this many times; `{{iteration}}` is 0, 1, …; captures become arrays.
     public var repeatCount: Int?
 
-    public enum Action: Sendable {
+    /// Indirect: a `Step` is stored inline in arrays, and this payload (a request template, or a whole
+    /// pagination walk) made every step of every loaded scenario about a kilobyte.
+    public indirect enum Action: Sendable {
         case request(RequestTemplate)
         case paginate(Pagination)
     }
@@ -130,7 +142,8 @@ public struct RequestTemplate: Sendable {
 }
 
 /// Credentials for a request. Every rendered credential is treated as a secret.
-public enum Auth: Sendable {
+/// Indirect, to keep `RequestTemplate` (stored inline in every step, twice with `creates`) small.
+public indirect enum Auth: Sendable {
     case none
     /// `Authorization: Basic base64(username:password)` (IONOS `basicAuth`).
     case basic(username: Template, password: Template)

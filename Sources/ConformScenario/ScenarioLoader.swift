@@ -71,7 +71,10 @@ public enum ScenarioLoader {
             let at = SourceLocation(file: scenario.file, line: reference.line, column: 1)
             let schema: JSONSchema
             do { schema = try SchemaCompilation.compile(reference, store: store) } catch {
-                throw error.diagnostic(fallback: at)
+                var diagnostic = error.diagnostic(fallback: at)
+                // The problem is in a schema file: say which scenario uses it.
+                if diagnostic.location.file != scenario.file { diagnostic.message += " (schema used at \(at.file):\(at.line))" }
+                throw diagnostic
             }
             for k in schema.unsupportedKeywords where seen.insert(k.description).inserted {
                 warnings.append(Diagnostic("warning: schema keyword '\(k.keyword)' is not applied: \(k.reason)", at: k.location ?? at))
@@ -141,12 +144,17 @@ private struct Decoder {
 
     var root: Node { Node(document: document, pointer: .root, value: document.root) }
 
+    /// Why a name that a built-in placeholder shadows cannot be a variable.
+    static func builtinNameMessage(_ name: String) -> String {
+        "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it"
+    }
+
     var baseFile: String {
-        file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        Interner.shared.intern(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
     }
 
     static let scenarioKeys = ["$schema", "conform", "name", "description", "api", "tags", "serial", "requires", "secrets",
-                               "variables", "defaults", "steps", "cleanup"]
+                               "variables", "defaults", "steps", "cleanup", "exports"]
     static let suiteKeys = ["$schema", "conform", "description", "api", "tags", "requires", "secrets", "variables", "defaults"]
 
     mutating func decodeSuite() throws(Diagnostic) -> Suite {
@@ -173,6 +181,7 @@ private struct Decoder {
             for item in try n.expectArray() {
                 let name = try item.expectString()
                 guard Placeholder.isIdentifier(name, allowDots: true) else { throw item.error("invalid variable name '\(name)'") }
+                guard Placeholder.readsVariable(name) else { throw item.error(Decoder.builtinNameMessage(name)) }
                 s.requires.append(name)
                 known.insert(name)
             }
@@ -183,6 +192,9 @@ private struct Decoder {
             for key in vars.keys {
                 guard Placeholder.isIdentifier(key, allowDots: true) else {
                     throw Diagnostic("invalid variable name '\(key)'", at: document.keyLocation(of: n.pointer.appending(key)))
+                }
+                guard Placeholder.readsVariable(key) else {
+                    throw Diagnostic(Decoder.builtinNameMessage(key), at: document.keyLocation(of: n.pointer.appending(key)))
                 }
                 let value = try jsonTemplate(vars[key]!)
                 s.variables.append((key, value))
@@ -224,7 +236,21 @@ private struct Decoder {
         let stepsNode = try o.required("steps")
         let stepNodes = try stepsNode.expectArray()
         if stepNodes.isEmpty { throw stepsNode.error("'steps' must contain at least one step") }
+        scenario.steps.reserveCapacity(stepNodes.count)  // exact: a Step is large, and suites hold thousands
         for n in stepNodes { scenario.steps.append(try step(n)) }
+        if let e = o["exports"] {
+            for item in try e.expectArray() {
+                let name = try item.expectString()
+                guard captured.contains(name) else {
+                    throw item.error("cannot export '\(name)': no step of this scenario captures it")
+                }
+                if scenario.exports.contains(name) { throw item.error("'\(name)' is exported twice") }
+                scenario.exports.append(name)
+            }
+            // The scenario captures what it exports, so it cannot need it from outside (a suite's
+            // `requires` names the token every other scenario needs).
+            scenario.requires.removeAll { scenario.exports.contains($0) }
+        }
         if let c = o["cleanup"] {
             // Cleanup may use any capture of the main steps: a step whose variables were never
             // captured (because the run stopped early) is skipped at run time.
@@ -435,9 +461,9 @@ private struct Decoder {
         if case .array = n.value {
             let items = try n.expectArray()
             if items.isEmpty { throw n.error("'status' list must not be empty") }
-            return StatusExpectation(items: try items.map { i throws(Diagnostic) in try item(i) }, line: n.line)
+            return Interner.shared.intern(StatusExpectation(items: try items.map { i throws(Diagnostic) in try item(i) }, line: n.line))
         }
-        return StatusExpectation(items: [try item(n)], line: n.line)
+        return Interner.shared.intern(StatusExpectation(items: [try item(n)], line: n.line))
     }
 
     func selector(_ key: String, at n: Node) throws(Diagnostic) -> Selector {
@@ -523,7 +549,7 @@ private struct Decoder {
                     throw n.child("$ref")!.error("invalid JSON Pointer fragment '#\(fragment)' in $ref: \(error)")
                 }
             }
-            return SchemaReference(source: .file(path: resolved, fragment: fragment), baseFile: baseFile, line: n.line)
+            return SchemaReference(source: .file(path: Interner.shared.intern(resolved), fragment: fragment), baseFile: baseFile, line: n.line)
         }
         return SchemaReference(source: .inline(n.value), baseFile: baseFile, line: n.line)
     }
@@ -539,6 +565,7 @@ private struct Decoder {
             if ScenarioLoader.builtinVariables.contains(key) || key == "iteration" {
                 throw Diagnostic("'\(key)' is a built-in variable and cannot be captured into", at: child.keyLocation)
             }
+            guard Placeholder.readsVariable(key) else { throw Diagnostic(Decoder.builtinNameMessage(key), at: child.keyLocation) }
             if case .string(let s) = child.value {
                 out.append(Capture(name: key, source: .body(try selector(s, at: child)), line: child.line))
                 continue
@@ -581,6 +608,7 @@ private struct Decoder {
         if let c = o["capture"] {
             let name = try c.expectString()
             guard Placeholder.isIdentifier(name, allowDots: false) else { throw c.error("invalid variable name '\(name)'") }
+            guard Placeholder.readsVariable(name) else { throw c.error(Decoder.builtinNameMessage(name)) }
             captureAs = name
         }
         return OneTimeSecret(pointer: pointer, pattern: pattern, captureAs: captureAs, line: n.line)
@@ -627,6 +655,7 @@ private struct Decoder {
         if let v = o["captureIds"] {
             let name = try v.expectString()
             guard Placeholder.isIdentifier(name, allowDots: false) else { throw v.error("invalid variable name '\(name)'") }
+            guard Placeholder.readsVariable(name) else { throw v.error(Decoder.builtinNameMessage(name)) }
             p.captureIDs = name
         }
         if style == .next && p.nextLink == nil && !p.useLinkHeader {
@@ -645,7 +674,7 @@ private struct Decoder {
                                                                 column: n.location.column + 1 + error.offset))
         }
         try checkPlaceholders(t.placeholders, at: n.location, in: s)
-        return t
+        return Interner.shared.intern(t)
     }
 
     func jsonTemplate(_ n: Node) throws(Diagnostic) -> JSONTemplate {
@@ -656,7 +685,7 @@ private struct Decoder {
         }
         // Report an unknown variable at the string that uses it.
         try checkJSONTemplate(t, node: n)
-        return t
+        return Interner.shared.intern(t, madeFrom: n.value)
     }
 
     func checkJSONTemplate(_ t: JSONTemplate, node n: Node) throws(Diagnostic) {

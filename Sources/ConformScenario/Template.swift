@@ -37,14 +37,14 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         var literal = ""
         var rest = text[...]
         var offset = 0
-        while let open = rest.range(of: "{{") {
+        while let open = Self.pair(UInt8(ascii: "{"), in: rest) {
             literal += rest[..<open.lowerBound]
             offset += rest.distance(from: rest.startIndex, to: open.lowerBound)
             let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
+            guard let close = Self.pair(UInt8(ascii: "}"), in: afterOpen) else {
                 throw ParseError(message: "unterminated placeholder: '{{' without '}}'", offset: offset)
             }
-            let inner = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let inner = Self.trimmed(afterOpen[..<close.lowerBound])
             let placeholder: Placeholder
             do { placeholder = try Placeholder(parsing: inner) } catch {
                 throw ParseError(message: error.message, offset: offset)
@@ -57,6 +57,30 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         literal += rest
         if !literal.isEmpty { parts.append(.literal(literal)) }
         self.parts = parts
+    }
+
+    /// The range of the first two consecutive `byte`s (`{{`, `}}`) in `text`, found on UTF-8 bytes:
+    /// Foundation's `range(of:)` was a visible cost of loading thousands of scenario files.
+    static func pair(_ byte: UInt8, in text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let next = bytes.index(after: i)
+            if next == bytes.endIndex { return nil }
+            if bytes[i] == byte && bytes[next] == byte { return i..<bytes.index(after: next) }
+            i = next
+        }
+        return nil
+    }
+
+    /// `text` without leading and trailing tabs and space separators (what `CharacterSet.whitespaces` holds).
+    static func trimmed(_ text: Substring) -> String {
+        func isSpace(_ u: Unicode.Scalar) -> Bool { u == "\t" || u.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(scalars[first...last])
     }
 
     /// The single placeholder when the whole template is exactly one, e.g. `"{{count}}"`.
@@ -144,6 +168,13 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
             throw Error(message: "invalid placeholder '{{\(inner)}}': expected a variable name (letters, digits, '_', '-', '.')")
         }
         self = .variable(inner)
+    }
+
+    /// Whether `{{name}}` reads the variable `name`: false for names a built-in placeholder answers
+    /// instead (`uuid`, `timestamp`, `now…`, `env.…`), which a variable of that name would never be read through.
+    public static func readsVariable(_ name: String) -> Bool {
+        guard case .variable(let n)? = try? Placeholder(parsing: name) else { return false }
+        return n == name
     }
 
     /// Whether `s` can name a variable: a letter or `_`, then letters, digits, `_`, `-` (and `.` when allowed).

@@ -184,7 +184,10 @@ struct Compiler {
                 stack[top].next += 1
                 if color[target] == 1 {
                     let from = stack.firstIndex { $0.node == target } ?? 0
-                    let cycle = stack[from...].map { nodes[$0.node].path } + [nodes[target].path]
+                    let locations = stack[from...].map { nodeLocations[$0.node] } + [nodeLocations[target]]
+                    // A cycle through several files names every file ("#" alone would hide which one).
+                    let acrossFiles = Set(locations.map(\.doc)).count > 1
+                    let cycle = locations.map { acrossFiles ? documentName($0.doc) + "#" + $0.pointer.description : display($0) }
                     throw error("circular reference: \(cycle.joined(separator: " → ")) applies to the same value forever "
                                 + "(a $ref cycle must pass through properties or items)",
                                 at: nodeLocations[stack[top].node].appending(keyword))

@@ -16,6 +16,9 @@ final class LiveConsole: Sendable {
         var started = 0
         var finished = 0
         var progressShown = false
+        /// The renderer for the secrets known so far, and how many there were: the book only grows, so
+        /// the count tells when to rebuild it (building a Redactor per scenario was a visible cost).
+        var renderer: (count: Int, renderer: ConsoleRenderer)?
     }
 
     init(secrets: SecretBook, color: Bool, verbose: Bool) {
@@ -31,7 +34,7 @@ final class LiveConsole: Sendable {
             state.withLock { $0.started += 1 }
             showProgress()
         case .scenarioFinished(let result):
-            let renderer = ConsoleRenderer(secrets: secrets.known, color: color)
+            let renderer = currentRenderer()
             var text = renderer.scenarioLine(result)
             let details = renderer.problems(result)
             if !details.isEmpty { text += "\n" + details }
@@ -42,6 +45,14 @@ final class LiveConsole: Sendable {
             guard verbose else { return }
             emit(transcript(file: file, exchange))
         }
+    }
+
+    private func currentRenderer() -> ConsoleRenderer {
+        let known = secrets.known
+        if let cached = state.withLock({ $0.renderer }), cached.count == known.count { return cached.renderer }
+        let renderer = ConsoleRenderer(secrets: known, color: color)
+        state.withLock { $0.renderer = (known.count, renderer) }
+        return renderer
     }
 
     /// The closing lines; the very last one is `N passed, N failed, N skipped`.

@@ -145,12 +145,27 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
-        // 3. Every scenario must have its variables before anything is sent.
+        // 3. Every scenario must have its variables before anything is sent. One may also come from
+        //    a scenario of the same suite that exports it (a login yielding the token); that scenario
+        //    then runs first, as a helper left out of the reports, even where a tag filter or the
+        //    shard left it out.
+        func provided(_ s: Scenario) -> Set<String> {
+            Set(cli.values.keys).union(s.api.flatMap { targets[$0]?.variables.keys }.map(Set.init) ?? [])
+        }
         var missing: [String] = []
+        var helpers: [Scenario] = []
         for s in selected {
-            let provided = Set(cli.values.keys).union(s.api.flatMap { targets[$0]?.variables.keys }.map(Set.init) ?? [])
-            for name in s.requires where !provided.contains(name) {
-                missing.append("\(s.file): required variable '\(name)' has no value (pass --var \(name)=… or --vars-file)")
+            for name in s.requires where !provided(s).contains(name) {
+                let exporter = loaded.first { e in
+                    e.folder == s.folder && e.exports.contains(name) && e.requires.allSatisfy(provided(e).contains)
+                }
+                if let exporter {
+                    if !selectedFiles.contains(exporter.file) && !helpers.contains(where: { $0.file == exporter.file }) {
+                        helpers.append(exporter)
+                    }
+                } else {
+                    missing.append("\(s.file): required variable '\(name)' has no value (pass --var \(name)=… or --vars-file)")
+                }
             }
             if s.api.flatMap({ targets[$0] }) == nil && baseURL == nil && s.usesRelativePaths {
                 missing.append("\(s.file): steps use paths but no base URL is set (pass --base-url, or --mock)")
@@ -189,9 +204,15 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalWatcher(notice: "conform: stopping: finishing requests in flight, then cleanup (press Ctrl-C again to quit at once)") {
             runner.stopSignal.stop()
         }
-        var result = await runner.run(selected, properties: props) { console.handle($0) }
+        let helperFiles = Set(helpers.map(\.file))
+        var result = await runner.run(helpers + selected, properties: props) { event in
+            if case .scenarioStarted(let file, _) = event, helperFiles.contains(file) { return }
+            if case .scenarioFinished(let r) = event, helperFiles.contains(r.file) { return }
+            console.handle(event)
+        }
         signals.stop()
         await Self.shutDown(mocks)
+        result.scenarios.removeAll { helperFiles.contains($0.file) }
         result.scenarios += excluded.map { ExcludedScenario.result($0, reason: "excluded by tag filter") }
 
         // 5. Reports: written also for failed and interrupted runs.

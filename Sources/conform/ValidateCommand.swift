@@ -2,6 +2,9 @@ import ArgumentParser
 import ConformJSON
 import ConformScenario
 import ConformSchema
+import Dispatch
+import Foundation
+import Synchronization
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,10 +34,27 @@ enum ScenarioSet {
     static func load(_ paths: [String], schemas: SchemaStore = SchemaStore()) -> ([Scenario], [Diagnostic]) {
         let files: [String]
         do { files = try ScenarioLoader.discover(paths) } catch { return ([], [error]) }
+        // Files are independent (the schema store is shared and locked): load them on every core, since
+        // a large suite's loading is otherwise a long single-threaded pause before the first request.
+        let loaded = Mutex<[(index: Int, result: Result<Scenario, Diagnostic>)]>([])
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var mine: [(index: Int, result: Result<Scenario, Diagnostic>)] = []
+            for i in stride(from: worker, to: files.count, by: workers) {
+                do throws(Diagnostic) { mine.append((i, .success(try ScenarioLoader.load(file: files[i], schemas: schemas)))) } catch {
+                    mine.append((i, .failure(error)))
+                }
+            }
+            loaded.withLock { $0 += mine }
+        }
         var scenarios: [Scenario] = []
         var errors: [Diagnostic] = []
-        for file in files {
-            do { scenarios.append(try ScenarioLoader.load(file: file, schemas: schemas)) } catch { errors.append(error) }
+        // In file order, as a sequential load reports them.
+        for (_, result) in loaded.withLock({ $0 }).sorted(by: { $0.index < $1.index }) {
+            switch result {
+            case .success(let scenario): scenarios.append(scenario)
+            case .failure(let error): errors.append(error)
+            }
         }
         if files.isEmpty {
             errors.append(Diagnostic("no scenario files (*\(ScenarioLoader.fileSuffix)) found",

@@ -1,5 +1,9 @@
 import ConformJSON
+import ConformMocks
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Runs the built `conform` executable as a child process.
 struct CLI {
@@ -91,4 +95,37 @@ struct CLI {
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+}
+
+/// Talks to a running XMS mock over real HTTP, as any client would (to list what a run left behind).
+enum MockHTTP {
+    struct Response {
+        var status: Int
+        var body: Data
+    }
+
+    static func send(_ mock: RunningMock, token: String, method: String, path: String, json: String? = nil) async throws -> Response {
+        var request = URLRequest(url: URL(string: mock.baseURL + path)!)
+        request.httpMethod = method
+        request.setValue(token, forHTTPHeaderField: "Xms-Auth-Token")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(json.utf8)
+        }
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+    }
+
+    /// Names of every token the mock lists (`GET /access-tokens/?all=true`), in its order.
+    static func tokenNames(_ mock: RunningMock, token: String) async throws -> [String] {
+        let response = try await send(mock, token: token, method: "GET", path: "/access-tokens/?all=true")
+        guard response.status == 200 else { throw MockHTTPError.status(response.status) }
+        let list = try JSONParser.value(Array(response.body))
+        guard let items = list["access_tokens"]?.arrayValue else { throw MockHTTPError.notAList }
+        return items.compactMap { $0["name"]?.stringValue }
+    }
+
+    enum MockHTTPError: Error { case status(Int), notAList }
 }

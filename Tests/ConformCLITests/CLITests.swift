@@ -8,17 +8,31 @@ import Testing
 
 @Suite(.serialized) struct CLITests {
     @Test func validateReportsOnePreciseErrorPerBrokenFile() async throws {
-        let folder = CLI.root.appendingPathComponent("Tests/Fixtures/broken")
-        let out = try await CLI.run(["validate", folder.path])
-        #expect(out.status == 2)
+        // A copy of the corpus, so that its huge file (9 MiB, over the 8 MiB limit) is written here rather than committed.
+        let source = CLI.root.appendingPathComponent("Tests/Fixtures/broken")
+        let folder = CLI.temporaryDirectory().appendingPathComponent("broken")
+        try FileManager.default.copyItem(at: source, to: folder)
+        try Data(repeating: UInt8(ascii: " "), count: 9 << 20).write(to: folder.appendingPathComponent("huge.conform.json"))
+        let scenarioFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".conform.json") }
+        let started = ContinuousClock.now
+        let out = try await CLI.run(["validate", folder.path], timeout: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(60), "validate must not hang")
+        #expect(out.status == 2, "exit 2, not a crash:\n\(out.stderr)")
         let expected = try String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+            .split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        #expect(expected.count == scenarioFiles.count, "expected.txt has one line per scenario file of the corpus")
         let lines = out.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == expected.count, "one line per broken file:\n\(out.stderr)")
         for e in expected {
             let (file, rest) = (e.prefix { $0 != ":" }, e.drop { $0 != ":" })
             #expect(lines.contains { $0.hasPrefix(folder.path + "/" + file) && $0.contains(rest) }, "missing: \(e)\n\(out.stderr)")
         }
+        // Every line is FILE:LINE:COLUMN: message.
+        for line in lines {
+            #expect(line.range(of: #"^/[^:]+:\d+:\d+: \S"#, options: .regularExpression) != nil, "\(line)")
+        }
+        // The $ref cycle is reported in the schema file and names the scenario that uses it.
+        #expect(lines.contains { $0.contains("circular reference") && $0.hasSuffix("ref-cycle.conform.json:5)") }, "\(out.stderr)")
         #expect(out.stdout.contains("0 valid, \(expected.count) invalid"))
     }
 
@@ -102,6 +116,12 @@ import Testing
         let mock = try await MockServers.start(MockConfiguration(api: .xms))
         // Shut down before the test returns: a live event loop thread keeps the test process from exiting.
         try await withShutdown(mock) {
+            let token = try #require(mock.variables["token"])
+            // A token the run did not create: cleanup must leave it alone.
+            let bystander = "bystander-\(UUID().uuidString.prefix(8))"
+            let created = try await MockHTTP.send(mock, token: token, method: "POST", path: "/access-tokens/",
+                                                  json: #"{"access_token": {"name": "\#(bystander)", "roles": ["admin"]}}"#)
+            #expect(created.status == 201)
             let dir = CLI.temporaryDirectory()
             let scenario = dir.appendingPathComponent("many.conform.json")
             try #"""
@@ -116,22 +136,42 @@ import Testing
              ]}
             """#.write(to: scenario, atomically: true, encoding: .utf8)
             let junit = CLI.reports.appendingPathComponent("TEST-cli-interrupted.xml")
+            try? FileManager.default.removeItem(at: junit)  // the report checked below is this run's
             let json = dir.appendingPathComponent("r.json")
-            let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=\(mock.variables["token"]!)",
-                                       "--junit", junit.path, "--json", json.path, "--ledger", dir.appendingPathComponent("ledger.jsonl").path])
+            let ledger = dir.appendingPathComponent("ledger.jsonl").path
+            let child = try CLI.start(["run", scenario.path, "--base-url", mock.baseURL, "--var", "token=env:T",
+                                       "--junit", junit.path, "--json", json.path, "--ledger", ledger], environment: ["T": token])
             let deadline = ContinuousClock.now + .seconds(20)
-            while mock.tokenCount < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(mock.tokenCount >= 20, "the run should have created tokens by now")
+            while mock.tokenCount < 21 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            let before = try await MockHTTP.tokenNames(mock, token: token)
+            #expect(before.count >= 21, "the run should have created tokens by now: \(before.count)")
             child.signal(SIGINT)
             let out = await child.wait(timeout: .seconds(60))
             #expect(out.status == 130, "\(out.stdout)\n\(out.stderr)")
-            #expect(mock.tokenCount == 0, "every token the run created is deleted")
+
+            // The report exists, parses, and says the run was interrupted.
+            #expect(FileManager.default.fileExists(atPath: junit.path))
             let doc = try XMLDocument(contentsOf: junit)
             #expect(try doc.nodes(forXPath: "//property[@name='interrupted'][@value='true']").count == 1)
             #expect(try doc.nodes(forXPath: "//testcase").count == 2)
+            #expect(try doc.nodes(forXPath: "//testcase[1]/error[@type='Interrupted']").count == 1)
+            #expect(try doc.nodes(forXPath: "//testcase[2]/skipped").count == 1)
             let report = try JSONParser.value(Array(Data(contentsOf: json)))
             #expect(report["run"]?["interrupted"] == true)
+            #expect(report["scenarios"]?.arrayValue?.count == 1)
+            let runID = try #require(report["run"]?["id"]?.stringValue)
             #expect(out.stdout.split(separator: "\n").last?.hasSuffix("skipped") == true)
+
+            // Listing the mock: every token of this run is gone, the bystander is still there.
+            let mine = before.filter { $0.hasPrefix("t-\(runID)-") }
+            #expect(mine.count >= 20, "the tokens listed during the run carry its run id")
+            let after = try await MockHTTP.tokenNames(mock, token: token)
+            #expect(after == [bystander], "left after the interrupted run: \(after)")
+            #expect(!after.contains { $0.hasPrefix("t-\(runID)-") })
+            // And the ledger has nothing outstanding for a later sweep.
+            let dry = try await CLI.run(["sweep", "--ledger", ledger, "--dry-run"])
+            #expect(dry.stdout.contains("0 left"), "\(dry.stdout)\n\(dry.stderr)")
+            #expect(!out.stdout.contains(token) && !out.stderr.contains(token))
         }
     }
 

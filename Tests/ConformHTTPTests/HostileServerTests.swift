@@ -37,8 +37,8 @@ import Testing
     @Test func slowDripBeyondTheTimeoutTimesOut() async throws {
         let server = try ScriptedServer { connection in
             _ = try connection.readRequest()
-            try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-            for _ in 0..<1000 {
+            try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n")
+            for _ in 0..<3000 {
                 try connection.write([0x61])
                 try connection.sleep(.milliseconds(20))
             }
@@ -47,7 +47,7 @@ import Testing
         let options = TransferOptions(timeout: .milliseconds(400), connectTimeout: .seconds(1))
         let (error, time) = await elapsed { await failure(of: HTTPRequest(url: server.url("/")), on: client, options: options) }
         #expect(error == .timedOut(after: .milliseconds(400), phase: .body))
-        #expect(time < .seconds(18))  // the drip alone would take 20 s
+        #expect(time < .seconds(40))  // the drip alone would take 60 s
     }
 
     @Test func resetMidBodyIsConnectionReset() async throws {
@@ -166,18 +166,18 @@ import Testing
         let peerClosed = Flag<Bool?>(nil)
         let server = try ScriptedServer { connection in
             _ = try connection.readRequest()
-            peerClosed.set(connection.waitForPeerClose(timeout: .seconds(5)))
+            peerClosed.set(connection.waitForPeerClose(timeout: .seconds(60)))
         }
         defer { server.stop() }
         let task = Task {
-            try await client.send(HTTPRequest(url: server.url("/slow")), options: TransferOptions(timeout: .seconds(10)))
+            try await client.send(HTTPRequest(url: server.url("/slow")), options: TransferOptions(timeout: .seconds(120)))
         }
         #expect(await eventually { server.requests.count == 1 })
         let (result, time) = await elapsed { () async -> Result<HTTPResponse, any Error> in
             task.cancel()
             return await task.result
         }
-        #expect(time < .seconds(5))  // well before the 10 s transfer timeout
+        #expect(time < .seconds(30))  // long before the 120 s transfer timeout (loose: CI machines are busy)
         #expect(throws: TransportError.cancelled) { try result.get() }
         #expect(await eventually { peerClosed.get != nil })
         #expect(peerClosed.get == true)

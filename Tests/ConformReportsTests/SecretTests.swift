@@ -1,6 +1,6 @@
 @testable import ConformReports
 import ConformJSON
-import ConformRunner
+@testable import ConformRunner
 import Foundation
 import Testing
 
@@ -133,6 +133,29 @@ import Testing
         #expect(Redactor.withoutPasswords("https://host/p?email=a:b@c") == "https://host/p?email=a:b@c")
         #expect(Redactor.withoutPasswords("not a url") == "not a url")
         #expect(Redactor.withoutPasswords("see http://a:b@x and \"ftp://c:d@y\" or https://z") == "see http://a:***@x and \"ftp://c:***@y\" or https://z")
+    }
+
+    /// ASCII text takes a byte-level path (bench/RESULTS.md); it must agree with the general one, which
+    /// non-ASCII text still takes.
+    @Test func urlPasswordsAreMaskedAlikeOnBothPaths() {
+        let cases = ["http://u:p@h", "x://:@", "a://b:c@d:e@f/g", "http://u:p@h\tand\nhttp://v:q@i", "://", "ab://",
+                     "http://u:p@h?x=http://v:q@i#frag", "'http://u:p@h' <http://v:q@i>", "http://u:p@h\rhttp://w:r@j"]
+        for text in cases {
+            #expect(Redactor.asciiWithoutPasswords(text) == Redactor.withoutPasswords(text + "é").dropLast(), "\(text)")
+        }
+        #expect(Redactor.withoutPasswords("é http://u:p@h/x") == "é http://u:***@h/x")
+    }
+
+    /// The quick test that lets most texts skip the credential-field regex must never skip a real one.
+    @Test func credentialFieldsAreMaskedInAnyCase() {
+        let redactor = Redactor(secrets: [])
+        #expect(redactor.mask(#"{"Access_Token": "abc", "n": 1}"#) == #"{"Access_Token": "***", "n": 1}"#)
+        #expect(redactor.mask(#"{"PASSWORD":"x\"y"}"#) == #"{"PASSWORD":"***"}"#)
+        #expect(redactor.mask(#"{"client_secret": "s"}"#) == #"{"client_secret": "***"}"#)
+        #expect(redactor.mask(#"{"name": "token-less", "id": 3}"#) == #"{"name": "token-less", "id": 3}"#)
+        #expect(!Redactor.mayHaveCredentialField(#"{"name": "x", "id": 3}"#))
+        #expect(Redactor.mayHaveCredentialField(#"{"API_KEY": "x"}"#))
+        #expect(Redactor.mayHaveCredentialField("non-ASCII: é"), "non-ASCII text always goes to the regex")
     }
 }
 

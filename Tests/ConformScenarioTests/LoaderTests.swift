@@ -105,6 +105,20 @@ import Testing
         #expect(try ScenarioLoader.load(text: cleanup).cleanup.count == 1)
     }
 
+    @Test func exportsMustBeCapturedAndAreNotRequired() throws {
+        let login = #"{"conform": 1, "name": "x", "requires": ["user", "token"], "exports": ["token"], "steps": [{"name": "a", "request": {"method": "POST", "path": "/login"}, "capture": {"token": "/t"}}]}"#
+        let scenario = try ScenarioLoader.load(text: login)
+        #expect(scenario.exports == ["token"])
+        #expect(scenario.requires == ["user"], "an exporter captures what it exports")
+        let unknown = #"{"conform": 1, "name": "x", "exports": ["token"], "steps": [{"name": "a", "request": {"method": "POST", "path": "/login"}, "capture": {"jwt": "/t"}}]}"#
+        do {
+            _ = try ScenarioLoader.load(text: unknown, file: "login.conform.json")
+            Issue.record("an export nothing captures was accepted")
+        } catch {
+            #expect(error.description == "login.conform.json:1:41: cannot export 'token': no step of this scenario captures it")
+        }
+    }
+
     @Test func repeatMakesIterationKnownOnlyInsideTheStep() throws {
         let ok = #"{"conform": 1, "name": "x", "steps": [{"name": "a", "repeat": 3, "request": {"method": "POST", "path": "/t", "json": {"n": "t{{iteration}}"}}}]}"#
         #expect(try ScenarioLoader.load(text: ok).steps[0].repeatCount == 3)

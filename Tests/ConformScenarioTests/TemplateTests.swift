@@ -11,6 +11,9 @@ import Testing
     @Test func rendersVariablesEnvironmentAndBuiltins() throws {
         #expect(try Template(parsing: "/orgs/{{org}}/x").render(in: scope) == "/orgs/acme/x")
         #expect(try Template(parsing: "{{ env.HOME_ORG }}-{{run.id}}").render(in: scope) == "envorg-r1")
+        // Tabs and space separators around the name are trimmed; braces are found on bytes, after any text.
+        #expect(try Template(parsing: "é{{\u{00A0}\torg\t}}{{n}}}").render(in: scope) == "éacme3}")
+        #expect(throws: Template.ParseError.self) { try Template(parsing: "a{{org}") }
         #expect(try Template(parsing: "{{now}}").render(in: scope) == "2023-11-14T22:13:20Z")
         #expect(try Template(parsing: "{{now+1d}}").render(in: scope) == "2023-11-15T22:13:20Z")
         #expect(try Template(parsing: "{{now-2h}}").render(in: scope) == "2023-11-14T20:13:20Z")

@@ -1,0 +1,69 @@
+import ConformJSON
+import Synchronization
+
+/// One shared copy of each string and template that many scenario files repeat.
+///
+/// A suite of thousands of scenarios stays loaded for the whole run, and most of its parts
+/// (step names, schema paths, templates such as `/access-tokens/{{id}}`, status expectations)
+/// are the same in every file: sharing them cut the memory of a 10,000-scenario run by a fifth
+/// (bench/RESULTS.md). Texts are matched byte for byte, not by `String` equality (which treats
+/// canonically equivalent spellings as equal): a request must carry exactly the bytes its file
+/// has. Only small values are kept, and the tables live as long as the process, which loads a
+/// bounded set of files.
+final class Interner: Sendable {
+    static let shared = Interner()
+    /// Texts of at most this many UTF-8 bytes are shared; shorter than 16 are stored inline anyway.
+    static let maxBytes = 512
+
+    /// A text compared and hashed by its UTF-8 bytes.
+    private struct Exact: Hashable, Sendable {
+        let text: String
+        static func == (a: Exact, b: Exact) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    private let strings = Mutex([Exact: String]())
+    /// Templates by their source text, which determines them.
+    private let templates = Mutex([Exact: Template]())
+    /// JSON templates by the serialization of the JSON they were made from (member order kept).
+    private let jsonTemplates = Mutex([Exact: JSONTemplate]())
+    private let statuses = Mutex(Set<StatusExpectation>())
+
+    func intern(_ s: String) -> String {
+        let n = s.utf8.count
+        guard n > 15, n <= Self.maxBytes else { return s }
+        return strings.withLock { table in
+            if let shared = table[Exact(text: s)] { return shared }
+            table[Exact(text: s)] = s
+            return s
+        }
+    }
+
+    func intern(_ t: Template) -> Template {
+        guard t.source.utf8.count <= Self.maxBytes else { return t }
+        return templates.withLock { table in
+            if let shared = table[Exact(text: t.source)] { return shared }
+            table[Exact(text: t.source)] = t
+            return t
+        }
+    }
+
+    /// `t`, made from `json`, or an earlier template made from the same JSON text.
+    func intern(_ t: JSONTemplate, madeFrom json: JSON) -> JSONTemplate {
+        let key = json.serialized()
+        guard key.utf8.count <= Self.maxBytes else { return t }
+        return jsonTemplates.withLock { table in
+            if let shared = table[Exact(text: key)] { return shared }
+            table[Exact(text: key)] = t
+            return t
+        }
+    }
+
+    /// Status expectations hold numbers and a line only, so equality is exact.
+    func intern(_ s: StatusExpectation) -> StatusExpectation {
+        statuses.withLock { $0.insert(s).memberAfterInsert }
+    }
+}
