@@ -1,23 +1,9 @@
 import ConformJSON
 import ConformSchema
+import ConformTestSupport
 import Foundation
 import Testing
 @testable import ConformScenario
-
-/// A tiny deterministic PRNG (SplitMix64): the same seed gives the same cases on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
 
 /// Mutations of valid scenario files, loaded the way `conform validate` loads them (suite.json,
 /// schema files and all). Every input must load or be rejected with one diagnostic whose
@@ -244,30 +230,6 @@ struct SplitMix64: RandomNumberGenerator {
             }
             let first = outcome()
             #expect(outcome() == first, "case \(i)")
-        }
-    }
-
-    // MARK: Regressions
-
-    /// Found by LoadTests: a capture named `uuid` was accepted, but `{{uuid}}` is the built-in
-    /// generator, so the scenario silently used a fresh random value instead of the capture.
-    @Test(arguments: [
-        (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "capture": {"uuid": "/id"}}]}"#,
-         "1:109", "uuid"),
-        (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "oneTimeSecret": {"pointer": "/s", "capture": "timestamp"}}]}"#,
-         "1:143", "timestamp"),
-        (#"{"conform": 1, "name": "x", "variables": {"now": "1"}, "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}}]}"#,
-         "1:43", "now"),
-        (#"{"conform": 1, "name": "x", "requires": ["env.HOME"], "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}}]}"#,
-         "1:42", "env.HOME"),
-    ])
-    func aVariableNamedLikeABuiltInPlaceholderIsRejected(text: String, at: String, name: String) {
-        do {
-            _ = try ScenarioLoader.load(text: text, file: "b.conform.json")
-            Issue.record("accepted a variable named '\(name)'")
-        } catch {
-            #expect(error.description.hasPrefix("b.conform.json:\(at): "), "\(error)")
-            #expect(error.message == "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it")
         }
     }
 

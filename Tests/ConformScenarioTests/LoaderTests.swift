@@ -87,6 +87,16 @@ import Testing
          "1:127", "no earlier step has that id"),
         (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "expect": {"body": {"$.a[": 1}}}]}"#,
          "1:117", "invalid JSONPath"),
+        // Found by LoadTests: a variable named like a built-in placeholder was accepted, but
+        // `{{uuid}}` is the generator, so the scenario silently used a fresh value instead.
+        (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "capture": {"uuid": "/id"}}]}"#,
+         "1:109", "'uuid' cannot be a variable name: {{uuid}} is a built-in placeholder and would never read it"),
+        (#"{"conform": 1, "name": "x", "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}, "oneTimeSecret": {"pointer": "/s", "capture": "timestamp"}}]}"#,
+         "1:143", "'timestamp' cannot be a variable name"),
+        (#"{"conform": 1, "name": "x", "variables": {"now": "1"}, "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}}]}"#,
+         "1:43", "'now' cannot be a variable name"),
+        (#"{"conform": 1, "name": "x", "requires": ["env.HOME"], "steps": [{"name": "a", "request": {"method": "GET", "path": "/x"}}]}"#,
+         "1:42", "'env.HOME' cannot be a variable name"),
     ])
     func reportsOnePreciseErrorPerBrokenScenario(text: String, at: String, message: String) {
         do {

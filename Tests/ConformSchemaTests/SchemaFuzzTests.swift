@@ -1,23 +1,8 @@
 import ConformJSON
+import ConformTestSupport
 import Foundation
 import Testing
 @testable import ConformSchema
-
-/// A tiny deterministic PRNG (SplitMix64): the same seed gives the same cases on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
 
 /// Random schemas and instances, and mutated real schema files: compiling never crashes (it
 /// succeeds or throws a `SchemaError`), validating always terminates, and the validator agrees
