@@ -26,9 +26,17 @@ enum JUnitNames {
     /// `02 read the token`: zero-padded so names sort in step order and stay unique when texts repeat.
     static func testcaseName(index: Int, name: String, width: Int) -> String {
         let number = String(max(0, index))
-        let padded = String(repeating: "0", count: max(0, width - number.count)) + number
         let text = TextSanitizer.oneLine(name)
-        return text.isEmpty ? padded : "\(padded) \(text)"
+        // Appended to one string: this runs for every testcase of a report.
+        var out = ""
+        out.reserveCapacity(max(width, number.utf8.count) + 1 + text.utf8.count)
+        for _ in 0..<max(0, width - number.utf8.count) { out += "0" }
+        out += number
+        if !text.isEmpty {
+            out += " "
+            out += text
+        }
+        return out
     }
 
     /// Digits of the widest step index in `steps`, at least 2.
@@ -38,6 +46,9 @@ enum JUnitNames {
 
     /// `name` shortened so `classname.name` stays within Azure's limit.
     static func fitted(_ name: String, classname: String) -> String {
+        // UTF-8 counts first: never below the Character counts, and O(1), where counting Characters
+        // walked both strings for each of a report's testcases.
+        guard name.utf8.count + classname.utf8.count >= maxQualifiedName else { return name }
         let room = maxQualifiedName - classname.count - 1
         guard name.count > room else { return name }
         return String(name.prefix(max(1, room - 1))) + "…"

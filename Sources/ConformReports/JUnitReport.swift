@@ -109,7 +109,7 @@ public enum JUnitReport {
         let classname = safe.text(identity.classname)
         let file = safe.text(s.file)
         let width = JUnitNames.indexWidth(s.steps)
-        var names = Set<String>()
+        var names = Set<String>(minimumCapacity: s.steps.count)
         for step in s.steps {
             let label = JUnitNames.testcaseName(index: step.index, name: step.name, width: width)
             var name = JUnitNames.fitted(safe.text(label), classname: classname)

@@ -8,37 +8,52 @@ struct Transcript: Sendable {
 
     /// All exchanges of a step, separated by blank lines.
     func render(_ exchanges: [Exchange]) -> String {
-        exchanges.map(render).joined(separator: "\n\n")
+        // Nearly every step has one exchange: no array of texts to join.
+        if exchanges.count == 1 { return render(exchanges[0]) }
+        return exchanges.map(render).joined(separator: "\n\n")
     }
 
     func render(_ x: Exchange) -> String {
-        // Appended to one string, lines separated by "\n": every testcase of a report has a transcript,
-        // and an array of lines joined at the end cost a third of the report's writing time.
-        var out = ""
-        out.reserveCapacity(x.url.utf8.count + 32)
-        func line(_ s: String) {
-            out += "\n"
-            out += s
+        // Gathered as UTF-8 and made a String once, lines separated by "\n": every testcase of a
+        // report has a transcript, and joining lines, `a + b` temporaries and even appending to a
+        // String piece by piece were each a visible part of writing a large report.
+        var out = UTF8Builder(capacity: x.url.utf8.count + 48)
+        func header(_ prefix: String, _ h: (name: String, value: String)) {
+            out += prefix
+            out += safe.text(h.name)
+            out += ": "
+            out += safe.header(h.name, h.value)
         }
-        out += "> " + safe.text(x.method) + " " + safe.url(x.url)
-        for h in x.requestHeaders { line("> " + safe.text(h.name) + ": " + safe.header(h.name, h.value)) }
+        out += "> "
+        out += safe.text(x.method)
+        out += " "
+        out += safe.url(x.url)
+        for h in x.requestHeaders { header("\n> ", h) }
         if !x.requestBody.isEmpty {
-            line(">")
-            line(TextLimit.capped(safe.bytes(x.requestBody), maxBytes: maxBodyBytes))
+            out += "\n>\n"
+            out += TextLimit.capped(safe.bytes(x.requestBody), maxBytes: maxBodyBytes)
         }
-        line("")
+        out += "\n"
         if let status = x.status {
-            line("< \(status) (\(Self.milliseconds(x.duration)))")
-            for h in x.responseHeaders { line("< " + safe.text(h.name) + ": " + safe.header(h.name, h.value)) }
+            out += "\n< "
+            out += String(status)
+            out += " ("
+            out += Self.milliseconds(x.duration)
+            out += ")"
+            for h in x.responseHeaders { header("\n< ", h) }
             if !x.responseBody.isEmpty {
-                line("<")
-                line(TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBodyBytes))
+                out += "\n<\n"
+                out += TextLimit.capped(safe.bytes(x.responseBody), maxBytes: maxBodyBytes)
             }
         }
         if let error = x.error {
-            line("! \(safe.text(error)) (\(Self.milliseconds(x.duration)))")
+            out += "\n! "
+            out += safe.text(error)
+            out += " ("
+            out += Self.milliseconds(x.duration)
+            out += ")"
         }
-        return out
+        return out.string
     }
 
     /// One line naming the exchange and its result: `GET https://… -> 404`.
@@ -55,6 +70,20 @@ struct Transcript: Sendable {
 
     static func milliseconds(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "0 ms" }
-        return "\(Int((seconds * 1000).rounded())) ms"
+        return String(Int((seconds * 1000).rounded())) + " ms"
     }
+}
+
+/// UTF-8 gathered in one array and made a String at the end, for texts built from many pieces.
+struct UTF8Builder {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    static func += (builder: inout UTF8Builder, text: String) {
+        var text = text
+        text.withUTF8 { builder.bytes.append(contentsOf: $0) }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

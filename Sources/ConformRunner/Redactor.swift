@@ -24,6 +24,8 @@ public struct Redactor: Sendable {
         let placeholder: String
         let secretName: String
         let isASCII: Bool
+        /// Offset of the byte `contains` looks for first (see `anchor(of:)`).
+        let anchor: Int
     }
 
     let needles: [Needle]
@@ -37,7 +39,7 @@ public struct Redactor: Sendable {
             let placeholder = "<secret:\(secret.name)>"
             for form in Redactor.forms(of: secret.value) where !form.isEmpty && seen.insert(form).inserted {
                 needles.append(Needle(bytes: Array(form.utf8), text: form, placeholder: placeholder, secretName: secret.name,
-                                      isASCII: form.utf8.allSatisfy { $0 < 0x80 }))
+                                      isASCII: form.utf8.allSatisfy { $0 < 0x80 }, anchor: Redactor.anchor(of: Array(form.utf8))))
             }
         }
         self.needles = needles.sorted { $0.bytes.count > $1.bytes.count }
@@ -112,7 +114,7 @@ public struct Redactor: Sendable {
         // ASCII needles are searched on UTF-8 bytes: this runs on every string of every report, and
         // Foundation's `contains` cost far more than the rare replacement. Others keep Foundation's
         // search, which also finds a differently normalised spelling.
-        for needle in needles where needle.isASCII ? Redactor.contains(out, needle.bytes) : out.contains(needle.text) {
+        for needle in needles where needle.isASCII ? Redactor.contains(out, needle.bytes, anchor: needle.anchor) : out.contains(needle.text) {
             out = out.replacingOccurrences(of: needle.text, with: needle.placeholder)
         }
         if out.containsByte(UInt8(ascii: "\"")), Redactor.mayHaveCredentialField(out) {
@@ -139,8 +141,9 @@ public struct Redactor: Sendable {
 
     /// A URL with credential query parameters masked and known secrets masked.
     public func mask(url: String) -> String {
-        // On UTF-8 bytes: a Character search here was a tenth of a large report's writing time.
-        guard let q = url.utf8.firstIndex(of: UInt8(ascii: "?")) else { return mask(url) }
+        // On UTF-8 bytes: a Character search here was a tenth of a large report's writing time, and
+        // most URLs have no query, which `memchr` tells faster than iterating the UTF-8 view.
+        guard url.containsByte(UInt8(ascii: "?")), let q = url.utf8.firstIndex(of: UInt8(ascii: "?")) else { return mask(url) }
         let head = url[..<q]
         var query = url[url.index(after: q)...]
         var fragment = ""
@@ -161,32 +164,56 @@ public struct Redactor: Sendable {
     /// Reports call this on their finished bytes before they are moved into place.
     public func firstLeak(in bytes: [UInt8]) -> String? {
         for needle in needles where bytes.count >= needle.bytes.count {
-            if bytes.withUnsafeBufferPointer({ Redactor.contains($0, needle.bytes) }) { return needle.secretName }
+            if bytes.withUnsafeBufferPointer({ Redactor.contains($0, needle.bytes, anchor: needle.anchor) }) { return needle.secretName }
         }
         return nil
     }
 
     /// Whether the UTF-8 of `text` contains `needle`, byte for byte.
-    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+    static func contains(_ text: String, _ needle: [UInt8], anchor: Int? = nil) -> Bool {
         var text = text
-        return text.withUTF8 { $0.count >= needle.count && contains($0, needle) }
+        return text.withUTF8 { $0.count >= needle.count && contains($0, needle, anchor: anchor) }
     }
 
-    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, let base = hay.baseAddress, hay.count >= needle.count else { return false }
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], anchor: Int? = nil) -> Bool {
+        guard !needle.isEmpty, let base = hay.baseAddress, hay.count >= needle.count else { return false }
         let n = needle.count
-        let last = hay.count - n
-        var i = 0
-        while i <= last {
-            // memchr (vectorised) jumps to the next candidate: reports are megabytes, scanned once per spelling.
-            guard let found = memchr(base + i, Int32(first), last - i + 1) else { return false }
-            i = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
-            var j = 1
-            while j < n && hay[i + j] == needle[j] { j += 1 }
-            if j == n { return true }
-            i += 1
+        let k = anchor ?? Self.anchor(of: needle)
+        let a = needle[k]
+        // Candidates are the positions of the anchor byte; the needle would start `k` bytes earlier.
+        let lastAnchor = hay.count - n + k
+        var i = k
+        return needle.withUnsafeBytes { nb in
+            while i <= lastAnchor {
+                // memchr (vectorised) jumps to the next candidate: reports are megabytes, scanned once per spelling.
+                guard let found = memchr(base + i, Int32(a), lastAnchor - i + 1) else { return false }
+                i = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                if memcmp(base + (i - k), nb.baseAddress!, n) == 0 { return true }
+                i += 1
+            }
+            return false
         }
-        return false
+    }
+
+    /// The offset of the needle byte likely to be rarest in reports and terminal text, which
+    /// `contains` searches for first: a secret often starts with a common lowercase letter (every
+    /// `t` of an XML report was a candidate for `tok…`), while an uppercase letter or uncommon
+    /// punctuation inside it rarely occurs elsewhere. Any offset finds the same matches.
+    static func anchor(of needle: [UInt8]) -> Int {
+        func commonness(_ b: UInt8) -> Int {
+            switch b {
+            case UInt8(ascii: "e"), UInt8(ascii: "t"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "i"), UInt8(ascii: "n"),
+                 UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "h"), UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "c"),
+                 UInt8(ascii: "u"), UInt8(ascii: " "), UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "\""), UInt8(ascii: "<"),
+                 UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "\n"): 3
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: ":"),
+                 UInt8(ascii: "&"), UInt8(ascii: ";"), UInt8(ascii: "_"): 2
+            default: 1
+            }
+        }
+        var best = 0
+        for i in needle.indices where commonness(needle[i]) < commonness(needle[best]) { best = i }
+        return best
     }
 }
 

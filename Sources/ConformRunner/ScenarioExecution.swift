@@ -388,9 +388,31 @@ struct ScenarioExecution {
 
     /// `application/json` or a structured `+json` type (`application/problem+json`), parameters ignored.
     static func isJSONMediaType(_ value: String) -> Bool {
+        var bytes = value
+        if let ascii = bytes.withUTF8(asciiIsJSONMediaType) { return ascii }
         let essence = (value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "")
             .trimmingCharacters(in: .whitespaces).lowercased()
         return essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json"))
+    }
+
+    /// `isJSONMediaType` on the bytes of an ASCII value (every real Content-Type), `nil` for others:
+    /// Foundation's trimming and lowercasing were 2 % of a run's CPU. The same rules: within ASCII,
+    /// `.whitespaces` is space and tab; a leading `;` (whose empty piece `split` drops) goes the long way.
+    static func asciiIsJSONMediaType(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard b.first != UInt8(ascii: ";"), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+        var start = 0
+        var end = b.firstIndex(of: UInt8(ascii: ";")) ?? b.count
+        while start < end, isSpace(b[start]) { start += 1 }
+        while end > start, isSpace(b[end - 1]) { end -= 1 }
+        func lower(_ c: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) ? c | 0x20 : c }
+        func matches(_ word: StaticString, at offset: Int) -> Bool {
+            guard offset >= start, offset + word.utf8CodeUnitCount <= end else { return false }
+            return (0..<word.utf8CodeUnitCount).allSatisfy { lower(b[offset + $0]) == word.utf8Start[$0] }
+        }
+        let count = end - start
+        if count == 16, matches("application/json", at: start) { return true }
+        return matches("application/", at: start) && matches("+json", at: end - 5)
     }
 
     /// The start of a body for a one-line message.

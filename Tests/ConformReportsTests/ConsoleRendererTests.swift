@@ -108,6 +108,38 @@ import Testing
         #expect(fitted.hasSuffix("…"))
     }
 
+    /// `fitted` checks UTF-8 counts before counting Characters; at and around the limit, with
+    /// multi-byte and combined characters, it must cut exactly where counting Characters cuts.
+    @Test func fittedNamesMatchCountingCharacters() {
+        func reference(_ name: String, _ classname: String) -> String {
+            let room = JUnitNames.maxQualifiedName - classname.count - 1
+            guard name.count > room else { return name }
+            return String(name.prefix(max(1, room - 1))) + "…"
+        }
+        for classname in ["a.b", String(repeating: "c", count: 300), String(repeating: "é", count: 200)] {
+            for unit in ["n", "é", "e\u{301}", "👍🏽"] {
+                for count in [1, 100, 250, 253, 254, 255, 256, 300, 509, 510, 511, 512, 600] {
+                    let name = String(repeating: unit, count: count)
+                    #expect(JUnitNames.fitted(name, classname: classname) == reference(name, classname))
+                }
+            }
+        }
+    }
+
+    /// Built by appending; the same text as padding and interpolating.
+    @Test func testcaseNamesMatchPaddingAndInterpolating() {
+        for index in [-5, 0, 7, 42, 999, 1000, 123_456] {
+            for width in [0, 2, 3, 4, 7] {
+                for name in ["", "  ", "step \(index)", "multi\nline\ttab", "ünï"] {
+                    let number = String(max(0, index))
+                    let padded = String(repeating: "0", count: max(0, width - number.count)) + number
+                    let text = TextSanitizer.oneLine(name)
+                    #expect(JUnitNames.testcaseName(index: index, name: name, width: width) == (text.isEmpty ? padded : "\(padded) \(text)"))
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         (0.0, "0.000"), (0.0004, "0.000"), (0.0005, "0.001"), (1.2345, "1.234"), (1.2355, "1.236"), (0.0125, "0.013"),
         (12.0, "12.000"), (61.05, "61.050"), (-3.0, "0.000"), (Double.nan, "0.000"), (Double.infinity, "0.000"),

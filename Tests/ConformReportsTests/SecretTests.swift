@@ -157,6 +157,39 @@ import Testing
         #expect(Redactor.mayHaveCredentialField(#"{"API_KEY": "x"}"#))
         #expect(Redactor.mayHaveCredentialField("non-ASCII: é"), "non-ASCII text always goes to the regex")
     }
+
+    /// The byte search starts from the needle's rarest byte, not its first: it must find exactly
+    /// what a plain search finds, at the start, the end and everywhere between.
+    @Test func anchoredSearchFindsWhatAPlainSearchFinds() {
+        func plain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard !needle.isEmpty, hay.count >= needle.count else { return false }
+            return (0...(hay.count - needle.count)).contains { Array(hay[$0..<($0 + needle.count)]) == needle }
+        }
+        let alphabet = Array("tG-".utf8)
+        var hays: [[UInt8]] = [[]]
+        var longest: [[UInt8]] = [[]]
+        for _ in 0..<6 {  // every text of up to 6 bytes over the alphabet
+            longest = longest.flatMap { h in alphabet.map { h + [$0] } }
+            hays += longest
+        }
+        let needles = ["t", "G", "tG", "Gt", "t-G", "tt-", "-GG", "tGt-", "ttttt"].map { Array($0.utf8) } + [[]]
+        var mismatches: [String] = []
+        for needle in needles {
+            for anchor in needle.isEmpty ? [0] : Array(needle.indices) {
+                for hay in hays where hay.withUnsafeBufferPointer({ Redactor.contains($0, needle, anchor: anchor) }) != plain(hay, needle) {
+                    mismatches.append("\(hay) \(needle) anchor \(anchor)")
+                }
+            }
+        }
+        #expect(mismatches.isEmpty)
+        #expect(Redactor.anchor(of: Array("tok-secret-0123456789".utf8)) == 2, "k is rarer than t and o")
+        #expect(Redactor.anchor(of: Array("dG9rLXNlY3JldA".utf8)) == 1, "an uppercase letter is rarer than lowercase")
+        let redactor = Redactor(secrets: [KnownSecret(name: "t", value: "tok-secret-0123456789")])
+        for text in ["tok-secret-0123456789", "x tok-secret-0123456789", "tok-secret-0123456789 x", "tok-secret-012345678"] {
+            #expect(redactor.firstLeak(in: Array(text.utf8)) == (text.hasSuffix("8") ? nil : "t"))
+            #expect(redactor.mask(text) == text.replacingOccurrences(of: "tok-secret-0123456789", with: "<secret:t>"))
+        }
+    }
 }
 
 extension Array where Element == UInt8 {
