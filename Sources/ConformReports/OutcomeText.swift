@@ -59,6 +59,13 @@ struct OutcomeText: Sendable {
         let location = step.line > 0 ? "\(file):\(step.line)" : file
         let at = "  at \(safe.text(location)) (step \(safe.text(TextSanitizer.oneLine(stepLabel))))"
         func line(_ s: String) -> String { safe.text(TextSanitizer.oneLine(s)) }
+        /// A blank line, then the step's last exchange in one line and the head of its response body.
+        func lastExchange(_ label: String) -> [String] {
+            guard let last = step.exchanges.last else { return [] }
+            var lines = ["", label + transcript.summary(last)]
+            if let excerpt = transcript.responseExcerpt(last, maxBytes: excerptBytes) { lines.append(excerpt) }
+            return lines
+        }
 
         switch step.outcome {
         case .passed:
@@ -76,23 +83,13 @@ struct OutcomeText: Sendable {
                 if let a = f.actual { body.append(indent + "actual:   " + Self.indented(safe.text(a), indent + "          ")) }
                 if let l = f.line, l != step.line { body.append(indent + "check at \(safe.text(file)):\(l)") }
             }
-            if let last = step.exchanges.last {
-                body.append("")
-                body.append("response: " + transcript.summary(last))
-                if let excerpt = transcript.responseExcerpt(last, maxBytes: excerptBytes) { body.append(excerpt) }
-            }
+            body += lastExchange("response: ")
             self.body = body.joined(separator: "\n")
         case .error(let error):
             element = .error
             type = Self.errorType(kind: error.kind)
             message = line(error.message)
-            var body = [message, at, "  kind: \(line(error.kind))"]
-            if let last = step.exchanges.last {
-                body.append("")
-                body.append("request: " + transcript.summary(last))
-                if let excerpt = transcript.responseExcerpt(last, maxBytes: excerptBytes) { body.append(excerpt) }
-            }
-            self.body = body.joined(separator: "\n")
+            self.body = ([message, at, "  kind: \(line(error.kind))"] + lastExchange("request: ")).joined(separator: "\n")
         case .skipped(let reason):
             element = .skipped
             type = "Skipped"

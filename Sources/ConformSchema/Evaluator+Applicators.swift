@@ -73,10 +73,7 @@ extension Evaluator {
             if ann.allItems { return true }
             var valid = true
             for i in ann.prefix..<max(ann.prefix, a.count) where !ann.items.contains(i) {
-                if nodes[schema].kind == .alwaysInvalid {
-                    fail(at, "unexpected item at index \(i) (unevaluatedItems is false)")
-                    valid = false
-                } else if !child(schema, a[i], .index(i)) {
+                if !member(schema, a[i], .index(i), keyword: "unevaluatedItems", at: at, what: "item at index \(i)") {
                     valid = false
                 }
                 if !valid && !reporting { return false }
@@ -107,15 +104,10 @@ extension Evaluator {
                     matched = true
                     if !child(s, value, .key(key)) { valid = false; if !reporting { return false } }
                 }
-                if !matched, let additional {
-                    if nodes[additional].kind == .alwaysInvalid {
-                        fail(node.path + "/additionalProperties", "unexpected property \"\(key)\" (additionalProperties is false)")
-                        valid = false
-                        if !reporting { return false }
-                    } else if !child(additional, value, .key(key)) {
-                        valid = false
-                        if !reporting { return false }
-                    }
+                if !matched, let additional, !member(additional, value, .key(key), keyword: "additionalProperties",
+                                                     at: node.path + "/additionalProperties", what: "property \"\(key)\"") {
+                    valid = false
+                    if !reporting { return false }
                 }
                 if want && matched { ann.properties.insert(key) }
             }
@@ -149,10 +141,7 @@ extension Evaluator {
             if ann.allProperties { return true }
             var valid = true
             for (key, value) in o where !ann.properties.contains(key) {
-                if nodes[schema].kind == .alwaysInvalid {
-                    fail(at, "unexpected property \"\(key)\" (unevaluatedProperties is false)")
-                    valid = false
-                } else if !child(schema, value, .key(key)) {
+                if !member(schema, value, .key(key), keyword: "unevaluatedProperties", at: at, what: "property \"\(key)\"") {
                     valid = false
                 }
                 if !valid && !reporting { return false }

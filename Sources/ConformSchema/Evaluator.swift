@@ -122,6 +122,15 @@ struct Evaluator {
         return eval(schema, value, &dummy, collect: false)
     }
 
+    /// `child` for the subschema of `additionalProperties`, `unevaluatedItems` or `unevaluatedProperties`:
+    /// a `false` subschema reads better as "unexpected property "x" (additionalProperties is false)".
+    mutating func member(_ schema: Int, _ value: JSON, _ token: PathToken, keyword: String,
+                         at schemaPath: @autoclosure () -> String, what: @autoclosure () -> String) -> Bool {
+        guard nodes[schema].kind == .alwaysInvalid else { return child(schema, value, token) }
+        fail(schemaPath(), "unexpected \(what()) (\(keyword) is false)")
+        return false
+    }
+
     /// Whether `inst` is valid against `schema`, without reporting.
     mutating func probe(_ schema: Int, _ inst: JSON) -> Bool {
         let saved = reporting

@@ -155,7 +155,8 @@ struct RunCommand: AsyncParsableCommand {
         var missing: [String] = []
         var helpers: [Scenario] = []
         for s in selected {
-            for name in s.requires where !provided(s).contains(name) {
+            let available = provided(s)
+            for name in s.requires where !available.contains(name) {
                 let exporter = loaded.first { e in
                     e.folder == s.folder && e.exports.contains(name) && e.requires.allSatisfy(provided(e).contains)
                 }

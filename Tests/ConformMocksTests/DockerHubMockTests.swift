@@ -108,11 +108,7 @@ struct DockerHubMockTests {
         try await withMock(.dockerhub) { mock, client async throws in
             let (id, _) = try await Hub.create(client, mock, "gone")
             let path = "\(Hub.tokens(mock))/\(id)"
-            let deleted = try await client.delete(path)
-            #expect(deleted.status == 204)
-            #expect(deleted.body.isEmpty)
-            #expect(try await client.get(path).status == 404)
-            #expect(try await client.delete(path).status == 404)
+            try await expectDeletedOnce(client, path)
             #expect(mock.tokenCount == 0)
         }
     }

@@ -98,11 +98,7 @@ struct IONOSMockTests {
         try await withMock(.ionos) { mock, client async throws in
             let id = try await IONOS.create(client, mock, "to-delete")
             let path = "\(IONOS.tokens(mock))/\(id)"
-            let deleted = try await client.delete(path)
-            #expect(deleted.status == 204)
-            #expect(deleted.body.isEmpty)
-            #expect(try await client.get(path).status == 404)
-            #expect(try await client.delete(path).status == 404)
+            try await expectDeletedOnce(client, path)
             #expect(mock.tokenCount == 0)
         }
     }

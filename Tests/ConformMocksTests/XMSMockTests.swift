@@ -67,11 +67,7 @@ struct XMSMockTests {
     @Test func deleteAnswers204ThenTheTokenIsGone() async throws {
         try await withMock(.xms) { mock, client async throws in
             let (id, uuid) = try await XMS.create(client, "gone")
-            let deleted = try await client.delete("/access-tokens/\(id)")
-            #expect(deleted.status == 204)
-            #expect(deleted.body.isEmpty)
-            #expect(try await client.get("/access-tokens/\(id)").status == 404)
-            #expect(try await client.delete("/access-tokens/\(id)").status == 404)
+            try await expectDeletedOnce(client, "/access-tokens/\(id)")
             #expect(try await client.post("/access-tokens:validate?subject_access_token=\(uuid)").status == 400)
             #expect(try await client.delete("/access-tokens/x1").status == 400)
             #expect(mock.tokenCount == 0)

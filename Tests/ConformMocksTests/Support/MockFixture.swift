@@ -1,4 +1,5 @@
 import ConformJSON
+import Testing
 @testable import ConformMocks
 
 /// Starts a mock for one test and always shuts it down.
@@ -17,6 +18,16 @@ func withMock<T>(_ api: MockAPI, faults: Set<String> = [], fixed: [String: Strin
         try? await mock.shutdown()
         throw error
     }
+}
+
+/// DELETE of `path` answers 204 with no body; afterwards GET and a second DELETE answer 404.
+func expectDeletedOnce(_ client: TestClient, _ path: String,
+                       sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+    let deleted = try await client.delete(path)
+    #expect(deleted.status == 204, sourceLocation: sourceLocation)
+    #expect(deleted.body.isEmpty, sourceLocation: sourceLocation)
+    #expect(try await client.get(path).status == 404, sourceLocation: sourceLocation)
+    #expect(try await client.delete(path).status == 404, sourceLocation: sourceLocation)
 }
 
 /// A client carrying the mock's announced credentials in the API's own way.
