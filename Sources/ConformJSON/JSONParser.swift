@@ -2,25 +2,102 @@ import OrderedCollections
 
 /// A parsed JSON document together with where each value and member key stood.
 ///
-/// Positions are kept in a side table keyed by JSON Pointer, so the values stay
-/// plain `JSON` while a loader can still say `file:line:column` for any node.
+/// Positions are kept in a side table, so the values stay plain `JSON` while a loader can still
+/// say `file:line:column` for any node. The table lists every value in document order (a
+/// container before its members), each with the size of its subtree, so the members of a
+/// container follow it and a walk by pointer skips whole subtrees without building strings.
 public struct JSONDocument: Sendable {
     public let root: JSON
     public let lines: LineIndex
-    /// Pointer → byte offset of the value.
-    let valueOffsets: [String: Int]
-    /// Pointer → byte offset of the member key naming the value (objects only).
-    let keyOffsets: [String: Int]
+    let positions: [Position]
+
+    /// Where one value stood: byte offsets of the value and of the member key naming it
+    /// (-1 for array items and the root), and how many table entries its subtree spans.
+    struct Position: Sendable {
+        var value: Int
+        var key: Int
+        var size: Int
+    }
+
+    /// A value's entry in the position table (the root is `Place.root`).
+    public struct Place: Sendable, Hashable {
+        let index: Int
+        public static let root = Place(index: 0)
+    }
 
     /// Where the value at `pointer` starts (the file's start when unknown).
     public func location(of pointer: JSONPointer) -> SourceLocation {
-        lines.location(ofOffset: valueOffsets[pointer.description] ?? 0)
+        guard let place = place(of: pointer) else { return lines.location(ofOffset: 0) }
+        return location(at: place)
     }
 
     /// Where the key of the member at `pointer` starts (falls back to the value).
     public func keyLocation(of pointer: JSONPointer) -> SourceLocation {
-        let key = pointer.description
-        return lines.location(ofOffset: keyOffsets[key] ?? valueOffsets[key] ?? 0)
+        guard let place = place(of: pointer) else { return lines.location(ofOffset: 0) }
+        return keyLocation(at: place)
+    }
+
+    public func location(at place: Place) -> SourceLocation {
+        lines.location(ofOffset: place.index < positions.count ? positions[place.index].value : 0)
+    }
+
+    public func keyLocation(at place: Place) -> SourceLocation {
+        guard place.index < positions.count else { return lines.location(ofOffset: 0) }
+        let p = positions[place.index]
+        return lines.location(ofOffset: p.key >= 0 ? p.key : p.value)
+    }
+
+    /// The place of the `member`-th member (object members in document order, or array items)
+    /// of the container at `place`; nil when it has fewer or positions were not recorded.
+    public func place(ofMember member: Int, in place: Place) -> Place? {
+        guard place.index < positions.count, member >= 0 else { return nil }
+        let end = place.index + positions[place.index].size
+        var child = place.index + 1
+        var n = 0
+        while child < end {
+            if n == member { return Place(index: child) }
+            child += positions[child].size
+            n += 1
+        }
+        return nil
+    }
+
+    /// The places of every member of the container at `place`, in document order (empty when
+    /// positions were not recorded).
+    public func memberPlaces(of place: Place) -> [Place] {
+        guard place.index < positions.count else { return [] }
+        let end = place.index + positions[place.index].size
+        var places: [Place] = []
+        var child = place.index + 1
+        while child < end {
+            places.append(Place(index: child))
+            child += positions[child].size
+        }
+        return places
+    }
+
+    /// The place of the value `pointer` names, or nil when it names nothing.
+    public func place(of pointer: JSONPointer) -> Place? {
+        var place = Place.root
+        var value = root
+        for token in pointer.tokens {
+            let member: Int
+            switch value {
+            case .object(let o):
+                guard let i = o.index(forKey: token) else { return nil }
+                member = i
+                value = o.values[i]
+            case .array(let a):
+                guard let i = Int(token), i >= 0, i < a.count, String(i) == token else { return nil }
+                member = i
+                value = a[i]
+            default:
+                return nil
+            }
+            guard let next = self.place(ofMember: member, in: place) else { return nil }
+            place = next
+        }
+        return place
     }
 }
 
@@ -36,7 +113,7 @@ public struct JSONParser {
     public static func parse(_ bytes: [UInt8], file: String = "<input>", maxDepth: Int = defaultMaxDepth) throws(Diagnostic) -> JSONDocument {
         var p = Impl(bytes: bytes, lines: LineIndex(file: file, bytes: bytes), maxDepth: maxDepth)
         let root = try p.parseDocument()
-        return JSONDocument(root: root, lines: p.lines, valueOffsets: p.valueOffsets, keyOffsets: p.keyOffsets)
+        return JSONDocument(root: root, lines: p.lines, positions: p.positions)
     }
 
     public static func parse(_ text: String, file: String = "<input>", maxDepth: Int = defaultMaxDepth) throws(Diagnostic) -> JSONDocument {
@@ -55,8 +132,7 @@ public struct JSONParser {
         let maxDepth: Int
         var recordPositions = true
         var i = 0
-        var valueOffsets: [String: Int] = [:]
-        var keyOffsets: [String: Int] = [:]
+        var positions: [JSONDocument.Position] = []
 
         init(bytes: [UInt8], lines: LineIndex, maxDepth: Int, recordPositions: Bool = true) {
             self.bytes = bytes
@@ -81,7 +157,7 @@ public struct JSONParser {
             try validateUTF8()
             skipWhitespace()
             if i >= bytes.count { throw fail("empty document: expected a JSON value") }
-            let v = try parseValue(pointer: "", depth: 0)
+            let v = try parseValue(key: -1, depth: 0)
             skipWhitespace()
             if i < bytes.count { throw fail("unexpected \(describe(i)) after the JSON value") }
             return v
@@ -130,12 +206,21 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseValue(pointer: String, depth: Int) throws(Diagnostic) -> JSON {
+        /// Parses one value; `key` is the offset of the member name naming it (-1 when none).
+        mutating func parseValue(key: Int, depth: Int) throws(Diagnostic) -> JSON {
             guard i < bytes.count else { throw fail("unexpected end of file: expected a JSON value") }
-            if recordPositions { valueOffsets[pointer] = i }
+            guard recordPositions else { return try parseBareValue(depth: depth) }
+            let entry = positions.count
+            positions.append(JSONDocument.Position(value: i, key: key, size: 1))
+            let value = try parseBareValue(depth: depth)
+            positions[entry].size = positions.count - entry
+            return value
+        }
+
+        mutating func parseBareValue(depth: Int) throws(Diagnostic) -> JSON {
             switch bytes[i] {
-            case UInt8(ascii: "{"): return try parseObject(pointer: pointer, depth: depth + 1)
-            case UInt8(ascii: "["): return try parseArray(pointer: pointer, depth: depth + 1)
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
             case UInt8(ascii: "\""): return .string(try parseString())
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
@@ -156,7 +241,7 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseObject(pointer: String, depth: Int) throws(Diagnostic) -> JSON {
+        mutating func parseObject(depth: Int) throws(Diagnostic) -> JSON {
             if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
             i += 1
             var members = OrderedDictionary<String, JSON>()
@@ -171,15 +256,13 @@ public struct JSONParser {
                 let keyStart = i
                 let key = try parseString()
                 if members[key] != nil { throw fail("duplicate key \"\(key)\"", at: keyStart) }
-                let child = recordPositions ? pointer + "/" + JSONPointer.escape(key) : ""
-                if recordPositions { keyOffsets[child] = keyStart }
                 skipWhitespace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
                     throw fail("unexpected \(describe(i)): expected ':' after member name")
                 }
                 i += 1
                 skipWhitespace()
-                members[key] = try parseValue(pointer: child, depth: depth)
+                members[key] = try parseValue(key: keyStart, depth: depth)
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file: expected ',' or '}'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -188,7 +271,7 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseArray(pointer: String, depth: Int) throws(Diagnostic) -> JSON {
+        mutating func parseArray(depth: Int) throws(Diagnostic) -> JSON {
             if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
             i += 1
             var items: [JSON] = []
@@ -196,8 +279,7 @@ public struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
             while true {
                 skipWhitespace()
-                let child = recordPositions ? pointer + "/" + String(items.count) : ""
-                items.append(try parseValue(pointer: child, depth: depth))
+                items.append(try parseValue(key: -1, depth: depth))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file: expected ',' or ']'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -1,14 +1,10 @@
 import ConformJSON
 import ConformScenario
 import ConformSchema
-import Synchronization
 
 /// Compiles each schema a run uses once (the store caches) and validates bodies against it.
 public final class SchemaService: Sendable {
     let store: SchemaStore
-    /// Compiled schemas of file references by path and fragment. The store caches too, but its lookup
-    /// normalises the path first, which cost more than validating a small body; this runs per response.
-    private let files = Mutex<[String: JSONSchema]>([:])
 
     public init(store: SchemaStore = SchemaStore()) {
         self.store = store
@@ -20,11 +16,6 @@ public final class SchemaService: Sendable {
     }
 
     func schema(for reference: SchemaReference) throws -> JSONSchema {
-        guard case .file(let path, let fragment) = reference.source else { return try SchemaCompilation.compile(reference, store: store) }
-        let key = fragment.map { path + "\u{0}" + $0 } ?? path  // NUL: in neither a path nor a fragment
-        if let schema = files.withLock({ $0[key] }) { return schema }
-        let schema = try SchemaCompilation.compile(reference, store: store)
-        files.withLock { $0[key] = schema }
-        return schema
+        try SchemaCompilation.compile(reference, store: store)
     }
 }

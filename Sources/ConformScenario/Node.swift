@@ -5,10 +5,31 @@ struct Node {
     let document: JSONDocument
     let pointer: JSONPointer
     let value: JSON
+    /// The value's entry in the document's position table (found by walking from the parent,
+    /// which is cheaper than resolving `pointer` again for every location asked for).
+    let place: JSONDocument.Place?
 
-    var location: SourceLocation { document.location(of: pointer) }
+    init(document: JSONDocument, pointer: JSONPointer, value: JSON, place: JSONDocument.Place?) {
+        self.document = document
+        self.pointer = pointer
+        self.value = value
+        self.place = place
+    }
+
+    /// The root of a document.
+    init(root document: JSONDocument) {
+        self.init(document: document, pointer: .root, value: document.root, place: .root)
+    }
+
+    var location: SourceLocation { place.map(document.location(at:)) ?? document.location(of: pointer) }
     var line: Int { location.line }
-    var keyLocation: SourceLocation { document.keyLocation(of: pointer) }
+    var keyLocation: SourceLocation { place.map(document.keyLocation(at:)) ?? document.keyLocation(of: pointer) }
+
+    /// The node of the `index`-th member (object members in document order, or array items).
+    func member(_ index: Int, named token: String, value: JSON) -> Node {
+        Node(document: document, pointer: pointer.appending(token), value: value,
+             place: place.flatMap { document.place(ofMember: index, in: $0) })
+    }
 
     func error(_ message: String) -> Diagnostic { Diagnostic(message, at: location) }
 
@@ -22,8 +43,8 @@ struct Node {
     }
 
     func child(_ key: String) -> Node? {
-        guard let v = value[key] else { return nil }
-        return Node(document: document, pointer: pointer.appending(key), value: v)
+        guard case .object(let members) = value, let i = members.index(forKey: key) else { return nil }
+        return member(i, named: key, value: members.values[i])
     }
 
     func expectObject(allowed: [String]) throws(Diagnostic) -> ObjectNode {
@@ -31,7 +52,7 @@ struct Node {
             throw error("\(path) must be an object, not \(describe(value))")
         }
         for key in members.keys where !allowed.contains(key) {
-            let at = document.keyLocation(of: pointer.appending(key))
+            let at = child(key)?.keyLocation ?? location
             var message = "unknown field '\(key)' in \(path)"
             if let near = nearest(key, in: allowed) { message += "; did you mean '\(near)'?" }
             else { message += "; allowed: \(allowed.filter { !$0.hasPrefix("$") }.joined(separator: ", "))" }
@@ -42,7 +63,10 @@ struct Node {
 
     func expectArray() throws(Diagnostic) -> [Node] {
         guard case .array(let items) = value else { throw error("\(path) must be an array, not \(describe(value))") }
-        return items.indices.map { Node(document: document, pointer: pointer.appending($0), value: items[$0]) }
+        let places = place.map(document.memberPlaces(of:)) ?? []
+        return items.indices.map { i in
+            Node(document: document, pointer: pointer.appending(i), value: items[i], place: i < places.count ? places[i] : nil)
+        }
     }
 
     func expectString() throws(Diagnostic) -> String {

@@ -1,6 +1,7 @@
 import ConformJSON
 import ConformSchema
 import Foundation
+import Synchronization
 
 /// Reads scenario files into `Scenario` values, or fails with `file:line:column: message`.
 ///
@@ -15,7 +16,7 @@ public enum ScenarioLoader {
         let document = try JSONParser.parse(json.serialized(), file: "<auth>")
         var decoder = Decoder(document: document, file: "<auth>", suite: nil)
         decoder.anyVariable = true
-        return try decoder.auth(Node(document: document, pointer: .root, value: document.root))
+        return try decoder.auth(Node(root: document))
     }
 
     /// Settings shared by every scenario of a folder.
@@ -54,8 +55,11 @@ public enum ScenarioLoader {
     /// Loads and checks a scenario file, compiling every schema it uses (with `schemas`, whose
     /// cache the runner can then reuse). Schema keywords that conform does not apply are returned
     /// as warnings rather than silently ignored.
-    public static func load(file: String, schemas: SchemaStore = SchemaStore()) throws(Diagnostic) -> Scenario {
-        let suite = try loadSuite(besides: file)
+    ///
+    /// Pass one `suites` to every file of a run, so a folder's `suite.json` is read once.
+    public static func load(file: String, schemas: SchemaStore = SchemaStore(),
+                            suites: SuiteCache = SuiteCache()) throws(Diagnostic) -> Scenario {
+        let suite = try suites.suite(besides: file)
         let bytes = try readFile(file)
         let document = try JSONParser.parse(bytes, file: file)
         var decoder = Decoder(document: document, file: file, suite: suite)
@@ -103,14 +107,31 @@ public enum ScenarioLoader {
         return Array(data)
     }
 
-    /// The `suite.json` of the scenario's folder, if there is one.
-    static func loadSuite(besides file: String) throws(Diagnostic) -> Suite? {
-        let folder = (file as NSString).deletingLastPathComponent
+    /// The `suite.json` of a folder, if there is one.
+    static func loadSuite(inFolder folder: String) throws(Diagnostic) -> Suite? {
         let path = folder.isEmpty ? suiteFileName : folder + "/" + suiteFileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let document = try JSONParser.parse(try readFile(path), file: path)
         var decoder = Decoder(document: document, file: path, suite: nil)
         return try decoder.decodeSuite()
+    }
+}
+
+/// The `suite.json` of each folder, read once and shared by the folder's scenarios (also its
+/// error, which every scenario of the folder reports).
+public final class SuiteCache: Sendable {
+    private let suites = Mutex<[String: Result<Suite?, Diagnostic>]>([:])
+
+    public init() {}
+
+    func suite(besides file: String) throws(Diagnostic) -> Suite? {
+        let folder = (file as NSString).deletingLastPathComponent
+        if let known = suites.withLock({ $0[folder] }) { return try known.get() }
+        // Two workers may read the same suite at once; both get the same answer.
+        let result: Result<Suite?, Diagnostic>
+        do throws(Diagnostic) { result = .success(try ScenarioLoader.loadSuite(inFolder: folder)) } catch { result = .failure(error) }
+        suites.withLock { $0[folder] = result }
+        return try result.get()
     }
 }
 
@@ -140,18 +161,18 @@ private struct Decoder {
         self.document = document
         self.file = file
         self.suite = suite
+        self.baseFile = Interner.shared.intern(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
     }
 
-    var root: Node { Node(document: document, pointer: .root, value: document.root) }
+    var root: Node { Node(root: document) }
 
     /// Why a name that a built-in placeholder shadows cannot be a variable.
     static func builtinNameMessage(_ name: String) -> String {
         "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it"
     }
 
-    var baseFile: String {
-        Interner.shared.intern(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
-    }
+    /// The file as an absolute path, which relative schema references resolve against.
+    let baseFile: String
 
     static let scenarioKeys = ["$schema", "conform", "name", "description", "api", "tags", "serial", "requires", "secrets",
                                "variables", "defaults", "steps", "cleanup", "exports"]
@@ -362,8 +383,8 @@ private struct Decoder {
     func query(_ n: Node) throws(Diagnostic) -> [(name: String, value: Template)] {
         guard case .object(let members) = n.value else { throw n.error("\(n.path) must be an object of parameter names to values") }
         var out: [(name: String, value: Template)] = []
-        for (key, value) in members {
-            let child = Node(document: document, pointer: n.pointer.appending(key), value: value)
+        for (i, (key, value)) in members.enumerated() {
+            let child = n.member(i, named: key, value: value)
             switch value {
             case .string: out.append((key, try template(child)))
             case .number, .bool: out.append((key, Template(literal: value.plainText)))
@@ -694,21 +715,24 @@ private struct Decoder {
         case .string(let s): try checkPlaceholders(s.placeholders, at: n.location, in: s.source)
         case .array(let items):
             for (i, item) in items.enumerated() {
-                try checkJSONTemplate(item, node: Node(document: document, pointer: n.pointer.appending(i), value: n.value.arrayValue?[i] ?? .null))
+                try checkJSONTemplate(item, node: n.member(i, named: String(i), value: n.value.arrayValue?[i] ?? .null))
             }
         case .object(let members):
             for (k, item) in members {
-                try checkJSONTemplate(item, node: Node(document: document, pointer: n.pointer.appending(k), value: n.value[k] ?? .null))
+                guard let child = n.child(k) else { continue }
+                try checkJSONTemplate(item, node: child)
             }
         }
     }
 
     /// Reports the first placeholder naming a variable that has no value here. With the string's
     /// text, the column points at the placeholder itself (exact unless escapes precede it).
-    func checkPlaceholders(_ placeholders: [Placeholder], at location: SourceLocation, in text: String? = nil) throws(Diagnostic) {
+    /// `location` is worked out only when a placeholder is unknown (it is asked for every string).
+    func checkPlaceholders(_ placeholders: [Placeholder], at location: @autoclosure () -> SourceLocation,
+                           in text: String? = nil) throws(Diagnostic) {
         for p in placeholders {
             guard case .variable(let name) = p, !known.contains(name), !anyVariable else { continue }
-            var location = location
+            var location = location()
             if let text, let r = text.range(of: "{{"), let at = text.range(of: name, range: r.lowerBound..<text.endIndex) {
                 let open = text[..<at.lowerBound].range(of: "{{", options: .backwards)?.lowerBound ?? r.lowerBound
                 location.column += 1 + text.distance(from: text.startIndex, to: open)

@@ -179,9 +179,28 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `s` can name a variable: a letter or `_`, then letters, digits, `_`, `-` (and `.` when allowed).
     public static func isIdentifier(_ s: String, allowDots: Bool) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
+        guard let first = s.unicodeScalars.first, first == "_" || isLetter(first) else { return false }
         return s.unicodeScalars.allSatisfy {
-            $0 == "_" || $0 == "-" || (allowDots && $0 == ".") || CharacterSet.alphanumerics.contains($0)
+            $0 == "_" || $0 == "-" || (allowDots && $0 == ".") || isLetter($0) || isDigit($0)
+        }
+    }
+
+    // The sets `CharacterSet.letters` and `.alphanumerics` hold (categories L*, M* and N*), asked
+    // of the scalar directly: the CharacterSet getters were a visible cost of loading large suites.
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return c >= "0" && c <= "9" }
+        switch c.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
         }
     }
 }

@@ -36,14 +36,24 @@ public final class SchemaStore: Sendable {
     /// The compiled schema at `path`, optionally at a `fragment` (`/components/schemas/Token` or an anchor).
     public func schema(atPath path: String, fragment: String? = nil,
                        options: SchemaOptions = SchemaOptions()) throws(SchemaError) -> JSONSchema {
+        // An absolute path means the same file whatever the working directory: look it up as given
+        // first, since normalising it costs more than validating a small body (asked per response).
+        let given = path.hasPrefix("/") ? CacheKey.file(path: path, fragment: fragment, options) : nil
+        if let given, let hit = state.withLock({ $0.compiled[given] }) { return hit }
         let absolute = Self.absolute(path)
         let key = CacheKey.file(path: absolute, fragment: fragment, options)
-        if let hit = state.withLock({ $0.compiled[key] }) { return hit }
+        if let hit = state.withLock({ $0.compiled[key] }) {
+            if let given { state.withLock { $0.compiled[given] = hit } }
+            return hit
+        }
         let uri = FileURI.from(path: absolute)
         let doc = try document(uri: uri)
         var compiler = Compiler(store: self, options: options, root: doc)
         let schema = try compiler.compileRoot(fragment: fragment)
-        state.withLock { $0.compiled[key] = schema }
+        state.withLock {
+            $0.compiled[key] = schema
+            if let given { $0.compiled[given] = schema }
+        }
         return schema
     }
 

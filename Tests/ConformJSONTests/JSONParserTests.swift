@@ -18,6 +18,62 @@ import Testing
         #expect(doc.keyLocation(of: p).description == "f.json:3:6")
     }
 
+    /// Every value and key of a document whose strings are all distinct: the recorded place must be
+    /// where the text itself has that string (found by plain search), or the container's bracket.
+    @Test func locatesEveryValueAndKeyOfANestedDocument() throws {
+        let text = """
+        {"k1": "v1", "k2": [ "v2", {"k3": "v3", "k4": [[], {}, "v4"]}, "v5" ],
+          "k5": {"k6": {"k7": "v6"}, "k~8/": "v7", "k9": 12},
+            "k10": [ { "k11": "v8" } ] }
+        """
+        let doc = try JSONParser.parse(text, file: "t.json")
+        let lines = LineIndex(file: "t.json", bytes: Array(text.utf8))
+        func location(ofFirst needle: String) -> String {
+            let bytes = Array(text.utf8), n = Array(needle.utf8)
+            let offset = (0...(bytes.count - n.count)).first { bytes[$0..<($0 + n.count)].elementsEqual(n) }!
+            return lines.location(ofOffset: offset).description
+        }
+        func character(at location: ConformJSON.SourceLocation) -> Character {
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false)[location.line - 1]
+            return Array(line.unicodeScalars).map(Character.init)[location.column - 1]
+        }
+        var checked = 0
+        func walk(_ value: JSON, _ pointer: JSONPointer) {
+            let at = doc.location(of: pointer)
+            switch value {
+            case .string(let s): #expect(at.description == location(ofFirst: "\"\(s)\""), "\(pointer)")
+            case .number: #expect(character(at: at) == "1", "\(pointer)")
+            case .array(let items):
+                #expect(character(at: at) == "[", "\(pointer)")
+                #expect(doc.place(of: pointer).map { doc.memberPlaces(of: $0).count } == items.count)
+                for (i, item) in items.enumerated() { walk(item, pointer.appending(i)) }
+            case .object(let members):
+                #expect(character(at: at) == "{", "\(pointer)")
+                #expect(doc.place(of: pointer).map { doc.memberPlaces(of: $0).count } == members.count)
+                for (key, member) in members {
+                    let child = pointer.appending(key)
+                    #expect(doc.keyLocation(of: child).description == location(ofFirst: "\"\(key)\""), "\(child)")
+                    walk(member, child)
+                }
+            default: Issue.record("unexpected value at \(pointer)")
+            }
+            checked += 1
+        }
+        walk(doc.root, .root)
+        #expect(checked == 19)
+        // The root has no key: its key location is the value's.
+        #expect(doc.keyLocation(of: .root).description == "t.json:1:1")
+        // Pointers that name nothing: no place, and the file's start as location.
+        for missing in ["/k0", "/k2/3", "/k2/01", "/k2/-", "/k1/x", "/k5/k9/0", "/k2/1/k4/0/0"] {
+            let p = try JSONPointer(parsing: missing)
+            #expect(doc.place(of: p) == nil, "\(missing)")
+            #expect(doc.location(of: p).description == "t.json:1:1", "\(missing)")
+        }
+        // Bodies parsed without positions have no places to find.
+        let body = try JSONParser.value(Array(text.utf8))
+        #expect(body == doc.root)
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", "1:9", "expected '\"'"),
         ("{\"a\" 1}", "1:6", "expected ':'"),

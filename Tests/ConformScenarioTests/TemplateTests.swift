@@ -41,3 +41,28 @@ import Testing
         #expect(throws: Template.ParseError.self) { try Template(parsing: text) }
     }
 }
+
+/// The scalar tests behind variable names, pinned to the Foundation character sets they replaced.
+@Suite struct IdentifierTests {
+    @Test func identifierScalarsMatchFoundationsLettersAndAlphanumerics() {
+        var checked = 0
+        // Every BMP scalar and a sample of the supplementary planes, as a first character and after "a";
+        // those assigned by Unicode 8, as Foundation's tables on Linux are of an older version than the
+        // standard library's (U+17028, a Tangut letter of Unicode 9, is a letter only for the latter).
+        let scalars = (0..<0x1_0000).lazy.compactMap(Unicode.Scalar.init)
+            + stride(from: 0x1_0000, to: 0x11_0000, by: 97).lazy.compactMap(Unicode.Scalar.init)
+        for scalar in scalars {
+            guard let age = scalar.properties.age, age.major <= 8 else { continue }
+            let c = String(Character(scalar))
+            let first = scalar == "_" || CharacterSet.letters.contains(scalar)
+            let next = first || scalar == "-" || CharacterSet.alphanumerics.contains(scalar)
+            if Placeholder.isIdentifier(c, allowDots: false) != first || Placeholder.isIdentifier("a" + c, allowDots: false) != next {
+                Issue.record("U+\(String(scalar.value, radix: 16, uppercase: true)) differs")
+                return
+            }
+            checked += 1
+        }
+        #expect(checked > 60_000)
+        #expect(Placeholder.isIdentifier("a.b", allowDots: true) && !Placeholder.isIdentifier("a.b", allowDots: false))
+    }
+}
