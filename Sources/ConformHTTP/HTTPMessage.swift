@@ -7,6 +7,10 @@ public struct HTTPHeader: Sendable, Hashable {
         self.name = name
         self.value = value
     }
+
+    /// Whether two field names are the same name: ASCII letters compared without case (RFC 9110
+    /// §5.1), every other byte exactly, as names are ASCII tokens.
+    public static func namesEqual(_ a: String, _ b: String) -> Bool { asciiCaseInsensitiveEqual(a, b) }
 }
 
 /// A request to send exactly as given: no header or body is added beyond what HTTP framing needs

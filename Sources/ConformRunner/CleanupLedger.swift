@@ -85,13 +85,22 @@ public final class CleanupLedger: Sendable {
 }
 
 /// The ledger's JSON-lines file: `{"op":"open",…}` and `{"op":"settled",…}` records.
-struct LedgerFile: Sendable {
+///
+/// The file is opened once, at the first record, and kept open (appending), because opening it
+/// for every record was most of a record's cost: two per resource, in every run.
+final class LedgerFile: Sendable {
     let path: String
+    /// The descriptor, opened on first use (-1 until then, or when it cannot be opened).
+    private let descriptor = Mutex<Int32>(-1)
 
     init(path: String) {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    }
+
+    deinit {
+        descriptor.withLock { fd in if fd >= 0 { close(fd) } }
     }
 
     static func openLine(_ e: CleanupLedger.Entry, runID: String) -> JSON {
@@ -144,13 +153,17 @@ struct LedgerFile: Sendable {
         }
     }
 
+    /// Runs `body` with the file's descriptor under an exclusive `flock`: other runs sharing the file
+    /// append under the same lock, and compaction rewrites the file in place (same inode), so an open
+    /// descriptor keeps appending to the current end. Records are written in order: one writer at a time.
     func withLock(_ body: (Int32) -> Void) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        flock(fd, LOCK_EX)
-        defer { flock(fd, LOCK_UN) }
-        body(fd)
+        descriptor.withLock { fd in
+            if fd < 0 { fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_EX)
+            defer { flock(fd, LOCK_UN) }
+            body(fd)
+        }
     }
 
     /// Every readable record (a line cut short by a crash is skipped).

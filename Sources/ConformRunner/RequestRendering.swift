@@ -1,3 +1,4 @@
+import ConformHTTP
 import ConformJSON
 import ConformScenario
 import Foundation
@@ -23,7 +24,7 @@ public struct PreparedRequest: Sendable, Hashable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { HTTPHeader.namesEqual($0.name, name) }?.value
     }
 }
 
@@ -55,7 +56,7 @@ public enum RequestRenderer {
 
         var headers: [PreparedRequest.Header] = []
         func setHeader(_ name: String, _ value: String) {
-            headers.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+            headers.removeAll { HTTPHeader.namesEqual($0.name, name) }
             headers.append(.init(name: name, value: value))
         }
         for (name, value) in defaults.headers { setHeader(name, try value.render(in: scope)) }
@@ -95,7 +96,7 @@ public enum RequestRenderer {
         switch t.body {
         case .json(let j)?:
             body = Array(try j.render(in: scope).serialized().utf8)
-            if !headers.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }) {
+            if !headers.contains(where: { HTTPHeader.namesEqual($0.name, "Content-Type") }) {
                 headers.append(.init(name: "Content-Type", value: "application/json"))
             }
         case .raw(let r)?:
@@ -103,7 +104,7 @@ public enum RequestRenderer {
         case nil:
             break
         }
-        if !headers.contains(where: { $0.name.caseInsensitiveCompare("Accept") == .orderedSame }) {
+        if !headers.contains(where: { HTTPHeader.namesEqual($0.name, "Accept") }) {
             headers.append(.init(name: "Accept", value: "application/json"))
         }
 
@@ -130,7 +131,7 @@ public enum RequestRenderer {
         if status == 303 || ((status == 301 || status == 302) && request.method == "POST") {
             next.method = "GET"
             next.body = nil
-            next.headers.removeAll { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }
+            next.headers.removeAll { HTTPHeader.namesEqual($0.name, "Content-Type") }
         }
         let sameOrigin = base.scheme?.lowercased() == scheme && base.host?.lowercased() == target.host?.lowercased()
             && (base.port ?? defaultPort(scheme)) == (target.port ?? defaultPort(scheme))

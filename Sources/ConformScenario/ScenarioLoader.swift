@@ -162,6 +162,7 @@ private struct Decoder {
         self.file = file
         self.suite = suite
         self.baseFile = Interner.shared.intern(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
+        self.baseFolder = (baseFile as NSString).deletingLastPathComponent
     }
 
     var root: Node { Node(root: document) }
@@ -171,8 +172,9 @@ private struct Decoder {
         "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it"
     }
 
-    /// The file as an absolute path, which relative schema references resolve against.
+    /// The file as an absolute path, and its folder, which relative schema references resolve against.
     let baseFile: String
+    let baseFolder: String
 
     static let scenarioKeys = ["$schema", "conform", "name", "description", "api", "tags", "serial", "requires", "secrets",
                                "variables", "defaults", "steps", "cleanup", "exports"]
@@ -560,8 +562,7 @@ private struct Decoder {
             let parts = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
             let path = String(parts[0])
             let fragment = parts.count > 1 ? String(parts[1]) : nil
-            let folder = (baseFile as NSString).deletingLastPathComponent
-            let resolved = path.hasPrefix("/") ? path : folder + "/" + path
+            let resolved = path.hasPrefix("/") ? path : baseFolder + "/" + path
             guard FileManager.default.fileExists(atPath: resolved) else {
                 throw n.child("$ref")!.error("schema file '\(path)' not found (looked for \(resolved))")
             }
