@@ -52,7 +52,7 @@ let package = Package(
 
         // Test support: scripted raw-socket HTTP servers for transport and hostile-server tests.
         .target(name: "ConformTestSupport", dependencies: [], path: "Tests/ConformTestSupport"),
-        .testTarget(name: "ConformJSONTests", dependencies: ["ConformJSON"]),
+        .testTarget(name: "ConformJSONTests", dependencies: ["ConformJSON", "ConformTestSupport"]),
         .testTarget(name: "ConformSchemaTests", dependencies: ["ConformSchema", "ConformJSON", "ConformTestSupport"]),
         .testTarget(name: "ConformScenarioTests", dependencies: ["ConformScenario", "ConformJSON", "ConformSchema", "ConformTestSupport"]),
         .testTarget(name: "ConformHTTPTests", dependencies: ["ConformHTTP", "ConformTestSupport"]),

@@ -129,7 +129,8 @@ final class LedgerFile: Sendable {
     /// Appends one record under an exclusive lock (several runs may share the file).
     func append(_ line: JSON) {
         withLock { fd in
-            let bytes = Array((line.serialized() + "\n").utf8)
+            var bytes = line.bytes
+            bytes.append(UInt8(ascii: "\n"))
             _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         }
     }
@@ -140,15 +141,18 @@ final class LedgerFile: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { return }
             // One line at a time: the ledger of a long run has two lines per resource, and parsing them
             // all first was the largest allocation at the end of a 10,000-scenario run.
-            var text = ""
+            var bytes: [UInt8] = []
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 guard let json = try? JSONParser.value(Array(line)), keeping(json) else { continue }
-                text += json.serialized() + "\n"
+                bytes += json.bytes
+                bytes.append(UInt8(ascii: "\n"))
             }
-            for json in append { text += json.serialized() + "\n" }
+            for json in append {
+                bytes += json.bytes
+                bytes.append(UInt8(ascii: "\n"))
+            }
             _ = ftruncate(fd, 0)
             _ = lseek(fd, 0, SEEK_SET)
-            let bytes = Array(text.utf8)
             _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         }
     }

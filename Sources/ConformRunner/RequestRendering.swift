@@ -95,7 +95,7 @@ public enum RequestRenderer {
         var body: [UInt8]?
         switch t.body {
         case .json(let j)?:
-            body = Array(try j.render(in: scope).serialized().utf8)
+            body = try j.render(in: scope).bytes
             if !headers.contains(where: { HTTPHeader.namesEqual($0.name, "Content-Type") }) {
                 headers.append(.init(name: "Content-Type", value: "application/json"))
             }

@@ -37,7 +37,16 @@ public struct Scope: Sendable {
     }
 
     /// `2026-11-23T08:47:35Z`: RFC 3339 in UTC, whole seconds.
+    ///
+    /// Formatted from the calendar fields `gmtime_r` gives: Foundation's `ISO8601FormatStyle` cost
+    /// microseconds per call, and every resource recorded in the cleanup ledger carries a time.
     public static func rfc3339(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        guard gmtime_r(&seconds, &t) != nil else { return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let year = Int(t.tm_year) + 1900
+        let yearText = year >= 1000 ? "\(year)" : String(repeating: "0", count: max(0, 4 - "\(year)".count)) + "\(year)"
+        return "\(yearText)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))Z"
     }
 }

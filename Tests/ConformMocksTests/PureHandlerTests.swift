@@ -68,14 +68,6 @@ struct PureHandlerTests {
         #expect(h.header("other") == nil)
     }
 
-    @Test func jsonBytesMatchesTheReferenceSerializer() throws {
-        let value: JSON = ["a": "quote \" back \\ nl \n tab \t ctl \u{01} ü ✓", "n": 1.5, "i": -3, "t": true, "z": nil,
-                           "list": [[:], [], "x"]]
-        let bytes = JSONBytes.encode(value)
-        #expect(try JSONParser.value(bytes) == value)
-        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(#"{"a":"quote \" back \\ nl \n tab \t ctl \u0001 ü ✓","n":1.5,"i":-3"#))
-    }
-
     @Test func ionosNamePattern() {
         for good in ["ab", "a1", "Z-9", "a" + String(repeating: "-", count: 61) + "b"] {
             #expect(IONOSValidation.isValidName(good), "\(good)")

@@ -1,4 +1,5 @@
 import ConformJSON
+import ConformTestSupport
 import Foundation
 import Testing
 @testable import ConformScenario
@@ -64,5 +65,19 @@ import Testing
         }
         #expect(checked > 60_000)
         #expect(Placeholder.isIdentifier("a.b", allowDots: true) && !Placeholder.isIdentifier("a.b", allowDots: false))
+    }
+}
+
+@Suite struct ScopeTimeTests {
+    /// The hand-made RFC 3339 text against Foundation's formatter, on dates from 1970 to 2200.
+    @Test func rfc3339MatchesFoundationsISO8601Style() {
+        let style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+        var rng = SplitMix64(seed: 3339)
+        let dates = [0, 1, 59.999, 951_782_400, 4_102_444_800] + (0..<2_000).map { _ in Double(rng.next() % 7_258_118_400) + Double(rng.next() % 1000) / 1000 }
+        for seconds in dates {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Scope.rfc3339(date) == date.formatted(style), "\(seconds)")
+        }
+        #expect(Scope.rfc3339(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
     }
 }

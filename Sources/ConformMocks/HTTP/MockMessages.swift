@@ -58,7 +58,7 @@ public struct MockResponse: Sendable {
 
     /// A JSON response (`Content-Type: application/json`).
     public static func json(_ status: Int, _ value: JSON, headers: [(name: String, value: String)] = []) -> MockResponse {
-        MockResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONBytes.encode(value))
+        MockResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.bytes)
     }
 
     /// A response without a body (204 and the like).
