@@ -34,13 +34,12 @@ public struct ConsoleRenderer: Sendable {
 
     /// `✔ PASS  scenarios/x.json  Docker Hub lifecycle  (0.123 s)`
     public func scenarioLine(_ s: ScenarioResult) -> String {
-        let (mark, label, tint): (String, String, NamedColor) = switch s.verdict {
-        case .passed: ("✔", "PASS", .green)
-        case .failed: ("✘", "FAIL", .red)
+        let (mark, padded, tint): (String, String, NamedColor) = switch s.verdict {
+        case .passed: ("✔", "PASS ", .green)
+        case .failed: ("✘", "FAIL ", .red)
         case .error: ("✘", "ERROR", .magenta)
-        case .skipped: ("↷", "SKIP", .yellow)
+        case .skipped: ("↷", "SKIP ", .yellow)
         }
-        let padded = label.padding(toLength: 5, withPad: " ", startingAt: 0)
         let file = safe.text(TextSanitizer.oneLine(s.file))
         let name = safe.text(TextSanitizer.oneLine(s.name))
         return "\(paint("\(mark) \(padded)", tint, bold: true)) \(file)  \(name)  (\(ReportTime.seconds(s.duration)) s)"
@@ -51,9 +50,12 @@ public struct ConsoleRenderer: Sendable {
         let width = JUnitNames.indexWidth(s.steps)
         var out: [String] = []
         for step in s.steps {
-            let location = step.line > 0 ? "\(s.file):\(step.line)" : s.file
-            let title = "    " + paint(safe.text(JUnitNames.testcaseName(index: step.index, name: step.name, width: width)), bold: true)
-                + "  (\(safe.text(TextSanitizer.oneLine(location))))"
+            // Only for a step with a problem: this runs for every finished scenario.
+            var title: String {
+                let location = step.line > 0 ? "\(s.file):\(step.line)" : s.file
+                return "    " + paint(safe.text(JUnitNames.testcaseName(index: step.index, name: step.name, width: width)), bold: true)
+                    + "  (\(safe.text(TextSanitizer.oneLine(location))))"
+            }
             switch step.outcome {
             case .passed, .skipped:
                 continue

@@ -20,6 +20,19 @@ enum JUnitNames {
 
     /// One classname segment: letters, digits, `_` and `-` kept, anything else `_`.
     static func segment(_ s: String) -> String {
+        // ASCII text (nearly every file name) on bytes: this runs for every scenario of a report.
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return segmentByCharacters(s) }
+        return String(decoding: s.utf8.map { b in
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): b
+            default: UInt8(ascii: "_")
+            }
+        }, as: UTF8.self)
+    }
+
+    /// The general rule, for text with non-ASCII characters.
+    static func segmentByCharacters(_ s: String) -> String {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
     }
 

@@ -42,30 +42,31 @@ public struct Evaluator: Sendable {
     }
 
     /// Checks one assertion on `value` (`nil` = absent). `subject` names it in messages (`/label`, `header Location`).
-    public func check(_ assertion: Assertion, value: JSON?, subject: String, scope: Scope) -> AssertionFailure? {
+    /// `subject` is worked out only for a failure (checks run for every response).
+    public func check(_ assertion: Assertion, value: JSON?, subject: @autoclosure () -> String, scope: Scope) -> AssertionFailure? {
         do {
             return try evaluate(assertion, value: value, subject: subject, scope: scope)
         } catch let e as InterpolationError {
-            return AssertionFailure(message: "\(subject): cannot evaluate \(assertion.name): \(e.message)")
+            return AssertionFailure(message: "\(subject()): cannot evaluate \(assertion.name): \(e.message)")
         } catch {
-            return AssertionFailure(message: "\(subject): cannot evaluate \(assertion.name): \(error)")
+            return AssertionFailure(message: "\(subject()): cannot evaluate \(assertion.name): \(error)")
         }
     }
 
-    private func evaluate(_ assertion: Assertion, value: JSON?, subject: String, scope: Scope) throws -> AssertionFailure? {
+    private func evaluate(_ assertion: Assertion, value: JSON?, subject: () -> String, scope: Scope) throws -> AssertionFailure? {
         if case .exists(let shouldExist) = assertion {
             switch (shouldExist, value) {
             case (true, nil):
-                return AssertionFailure(message: "\(subject): expected to exist, but it is missing", expected: "present", actual: "missing")
+                return AssertionFailure(message: "\(subject()): expected to exist, but it is missing", expected: "present", actual: "missing")
             case (false, let v?):
-                return AssertionFailure(message: "\(subject): expected to be absent, but it is \(Evaluator.show(v))",
+                return AssertionFailure(message: "\(subject()): expected to be absent, but it is \(Evaluator.show(v))",
                                         expected: "absent", actual: Evaluator.show(v))
             default:
                 return nil
             }
         }
         guard let value else {
-            return AssertionFailure(message: "\(subject): missing (expected it to satisfy \(assertion.name))",
+            return AssertionFailure(message: "\(subject()): missing (expected it to satisfy \(assertion.name))",
                                     expected: try describeExpectation(assertion, scope: scope), actual: "missing")
         }
         switch assertion {
@@ -74,26 +75,26 @@ public struct Evaluator: Sendable {
         case .equals(let t):
             let expected = try t.render(in: scope)
             if Evaluator.equal(value, expected) { return nil }
-            return AssertionFailure(message: "\(subject): expected \(Evaluator.show(expected)), got \(Evaluator.show(value))",
+            return AssertionFailure(message: "\(subject()): expected \(Evaluator.show(expected)), got \(Evaluator.show(value))",
                                     expected: Evaluator.show(expected), actual: Evaluator.show(value))
         case .notEquals(let t):
             let other = try t.render(in: scope)
             if !Evaluator.equal(value, other) { return nil }
-            return AssertionFailure(message: "\(subject): expected anything but \(Evaluator.show(other))",
+            return AssertionFailure(message: "\(subject()): expected anything but \(Evaluator.show(other))",
                                     expected: "not \(Evaluator.show(other))", actual: Evaluator.show(value))
         case .type(let names):
             if names.contains(where: { Evaluator.hasType(value, $0) }) { return nil }
             let expected = names.joined(separator: " or ")
-            return AssertionFailure(message: "\(subject): expected type \(expected), got \(value.typeName) \(Evaluator.show(value))",
+            return AssertionFailure(message: "\(subject()): expected type \(expected), got \(value.typeName) \(Evaluator.show(value))",
                                     expected: expected, actual: value.typeName)
         case .matches(let t):
             let pattern = try t.render(in: scope)
             guard case .string(let s) = value else {
-                return AssertionFailure(message: "\(subject): expected a string matching /\(pattern)/, got \(value.typeName) \(Evaluator.show(value))",
+                return AssertionFailure(message: "\(subject()): expected a string matching /\(pattern)/, got \(value.typeName) \(Evaluator.show(value))",
                                         expected: "/\(pattern)/", actual: Evaluator.show(value))
             }
             if try RegexCache.shared.matches(pattern, s) { return nil }
-            return AssertionFailure(message: "\(subject): \(Evaluator.show(value)) does not match /\(pattern)/",
+            return AssertionFailure(message: "\(subject()): \(Evaluator.show(value)) does not match /\(pattern)/",
                                     expected: "/\(pattern)/", actual: Evaluator.show(value))
         case .contains(let t), .notContains(let t):
             var wanted = true
@@ -105,15 +106,15 @@ public struct Evaluator: Sendable {
             case .string(let s): found = s.contains(needle.plainText)
             case .object(let o): found = o[needle.plainText] != nil
             default:
-                return AssertionFailure(message: "\(subject): expected an array, string or object, got \(value.typeName) \(Evaluator.show(value))")
+                return AssertionFailure(message: "\(subject()): expected an array, string or object, got \(value.typeName) \(Evaluator.show(value))")
             }
             if found == wanted { return nil }
             let verb = wanted ? "to contain" : "not to contain"
-            return AssertionFailure(message: "\(subject): expected \(verb) \(Evaluator.show(needle)), got \(Evaluator.show(value))",
+            return AssertionFailure(message: "\(subject()): expected \(verb) \(Evaluator.show(needle)), got \(Evaluator.show(value))",
                                     expected: "\(verb) \(Evaluator.show(needle))", actual: Evaluator.show(value))
         case .length(let n), .minLength(let n), .maxLength(let n):
             guard let count = Evaluator.length(of: value) else {
-                return AssertionFailure(message: "\(subject): expected an array, string or object to measure, got \(value.typeName)")
+                return AssertionFailure(message: "\(subject()): expected an array, string or object to measure, got \(value.typeName)")
             }
             let ok: Bool
             let expected: String
@@ -123,27 +124,27 @@ public struct Evaluator: Sendable {
             default: ok = count <= n; expected = "length at most \(n)"
             }
             if ok { return nil }
-            return AssertionFailure(message: "\(subject): expected \(expected), got length \(count)", expected: expected, actual: "length \(count)")
+            return AssertionFailure(message: "\(subject()): expected \(expected), got length \(count)", expected: expected, actual: "length \(count)")
         case .min(let bound), .max(let bound):
             let isMin: Bool = if case .min = assertion { true } else { false }
             guard case .number(let n) = value else {
-                return AssertionFailure(message: "\(subject): expected a number, got \(value.typeName) \(Evaluator.show(value))")
+                return AssertionFailure(message: "\(subject()): expected a number, got \(value.typeName) \(Evaluator.show(value))")
             }
             if isMin ? n >= bound : n <= bound { return nil }
             let expected = "\(isMin ? "≥" : "≤") \(JSON.format(number: bound))"
-            return AssertionFailure(message: "\(subject): expected \(expected), got \(JSON.format(number: n))",
+            return AssertionFailure(message: "\(subject()): expected \(expected), got \(JSON.format(number: n))",
                                     expected: expected, actual: JSON.format(number: n))
         case .oneOf(let options):
             var rendered: [JSON] = []
             for o in options { rendered.append(try o.render(in: scope)) }
             if rendered.contains(where: { Evaluator.equal(value, $0) }) { return nil }
             let expected = "one of " + rendered.map(Evaluator.show).joined(separator: ", ")
-            return AssertionFailure(message: "\(subject): expected \(expected), got \(Evaluator.show(value))",
+            return AssertionFailure(message: "\(subject()): expected \(expected), got \(Evaluator.show(value))",
                                     expected: expected, actual: Evaluator.show(value))
         case .schema(let ref):
             let violations = try schemaCheck(ref, value)
             if violations.isEmpty { return nil }
-            return AssertionFailure(message: "\(subject): does not match the schema: \(violations[0])"
+            return AssertionFailure(message: "\(subject()): does not match the schema: \(violations[0])"
                                         + (violations.count > 1 ? " (and \(violations.count - 1) more)" : ""),
                                     expected: "valid against the schema", actual: violations.joined(separator: "\n"))
         }

@@ -97,6 +97,15 @@ import Testing
         #expect(JUnitNames.classname(forFile: file) == expected)
     }
 
+    /// The byte path of `segment` against the Character rule, on every ASCII character and mixes.
+    @Test func classnameSegmentsOnBytesMatchTheCharacterRule() {
+        let ascii = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        for c in ascii { #expect(JUnitNames.segment(c) == JUnitNames.segmentByCharacters(c), "\(c.unicodeScalars.first!.value)") }
+        for text in [ascii.joined(), "life.cycle-v2_x", "a b\tc", "", "ünï-x", "e\u{301}.json"] {
+            #expect(JUnitNames.segment(text) == JUnitNames.segmentByCharacters(text), "\(text)")
+        }
+    }
+
     @Test func testcaseNames() {
         #expect(JUnitNames.testcaseName(index: 2, name: "read the token", width: 2) == "02 read the token")
         #expect(JUnitNames.testcaseName(index: 7, name: "multi\nline", width: 3) == "007 multi line")
