@@ -6,10 +6,18 @@ import OrderedCollections
 /// say `file:line:column` for any node. The table lists every value in document order (a
 /// container before its members), each with the size of its subtree, so the members of a
 /// container follow it and a walk by pointer skips whole subtrees without building strings.
-public struct JSONDocument: Sendable {
+///
+/// A class, so the loader's many views into one document share it without copying its parts.
+public final class JSONDocument: Sendable {
     public let root: JSON
     public let lines: LineIndex
     let positions: [Position]
+
+    init(root: JSON, lines: LineIndex, positions: [Position]) {
+        self.root = root
+        self.lines = lines
+        self.positions = positions
+    }
 
     /// Where one value stood: byte offsets of the value and of the member key naming it
     /// (-1 for array items and the root), and how many table entries its subtree spans.
@@ -74,6 +82,31 @@ public struct JSONDocument: Sendable {
             child += positions[child].size
         }
         return places
+    }
+
+    /// The pointer to the value at `place` (worked out from the table: for messages, not hot paths).
+    public func pointer(to place: Place) -> JSONPointer {
+        var tokens: [String] = []
+        var current = Place.root
+        var value = root
+        while current.index < place.index, current.index < positions.count {
+            // The member whose subtree holds `place`.
+            guard let (member, child) = memberPlaces(of: current).enumerated()
+                .first(where: { $0.element.index <= place.index && place.index < $0.element.index + positions[$0.element.index].size })
+            else { break }
+            switch value {
+            case .object(let o):
+                tokens.append(o.keys[member])
+                value = o.values[member]
+            case .array(let a):
+                tokens.append(String(member))
+                value = a[member]
+            default:
+                return JSONPointer(tokens: tokens)
+            }
+            current = child
+        }
+        return JSONPointer(tokens: tokens)
     }
 
     /// The place of the value `pointer` names, or nil when it names nothing.

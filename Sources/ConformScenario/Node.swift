@@ -3,32 +3,33 @@ import ConformJSON
 /// A value in a scenario file with its place, for strict decoding with precise errors.
 struct Node {
     let document: JSONDocument
-    let pointer: JSONPointer
     let value: JSON
     /// The value's entry in the document's position table (found by walking from the parent,
-    /// which is cheaper than resolving `pointer` again for every location asked for).
-    let place: JSONDocument.Place?
+    /// which is cheaper than resolving a pointer for every location asked for).
+    let place: JSONDocument.Place
 
-    init(document: JSONDocument, pointer: JSONPointer, value: JSON, place: JSONDocument.Place?) {
+    /// The root of a document.
+    init(root document: JSONDocument) {
+        self.init(document: document, value: document.root, place: .root)
+    }
+
+    private init(document: JSONDocument, value: JSON, place: JSONDocument.Place) {
         self.document = document
-        self.pointer = pointer
         self.value = value
         self.place = place
     }
 
-    /// The root of a document.
-    init(root document: JSONDocument) {
-        self.init(document: document, pointer: .root, value: document.root, place: .root)
-    }
+    /// Where the value stands; worked out from the table, for messages only.
+    var pointer: JSONPointer { document.pointer(to: place) }
 
-    var location: SourceLocation { place.map(document.location(at:)) ?? document.location(of: pointer) }
+    var location: SourceLocation { document.location(at: place) }
     var line: Int { location.line }
-    var keyLocation: SourceLocation { place.map(document.keyLocation(at:)) ?? document.keyLocation(of: pointer) }
+    var keyLocation: SourceLocation { document.keyLocation(at: place) }
 
     /// The node of the `index`-th member (object members in document order, or array items).
-    func member(_ index: Int, named token: String, value: JSON) -> Node {
-        Node(document: document, pointer: pointer.appending(token), value: value,
-             place: place.flatMap { document.place(ofMember: index, in: $0) })
+    func member(_ index: Int, value: JSON) -> Node {
+        // A parsed document records every value, so the member is in the table.
+        Node(document: document, value: value, place: document.place(ofMember: index, in: place) ?? place)
     }
 
     func error(_ message: String) -> Diagnostic { Diagnostic(message, at: location) }
@@ -44,7 +45,7 @@ struct Node {
 
     func child(_ key: String) -> Node? {
         guard case .object(let members) = value, let i = members.index(forKey: key) else { return nil }
-        return member(i, named: key, value: members.values[i])
+        return member(i, value: members.values[i])
     }
 
     func expectObject(allowed: [String]) throws(Diagnostic) -> ObjectNode {
@@ -63,9 +64,9 @@ struct Node {
 
     func expectArray() throws(Diagnostic) -> [Node] {
         guard case .array(let items) = value else { throw error("\(path) must be an array, not \(describe(value))") }
-        let places = place.map(document.memberPlaces(of:)) ?? []
+        let places = document.memberPlaces(of: place)
         return items.indices.map { i in
-            Node(document: document, pointer: pointer.appending(i), value: items[i], place: i < places.count ? places[i] : nil)
+            Node(document: document, value: items[i], place: i < places.count ? places[i] : place)
         }
     }
 

@@ -56,13 +56,13 @@ public enum ScenarioLoader {
     /// cache the runner can then reuse). Schema keywords that conform does not apply are returned
     /// as warnings rather than silently ignored.
     ///
-    /// Pass one `suites` to every file of a run, so a folder's `suite.json` is read once.
+    /// Pass one `cache` to every file of a run, so what files share (a folder's `suite.json`) is read once.
     public static func load(file: String, schemas: SchemaStore = SchemaStore(),
-                            suites: SuiteCache = SuiteCache()) throws(Diagnostic) -> Scenario {
-        let suite = try suites.suite(besides: file)
+                            cache: LoadCache = LoadCache()) throws(Diagnostic) -> Scenario {
+        let suite = try cache.suite(besides: file)
         let bytes = try readFile(file)
         let document = try JSONParser.parse(bytes, file: file)
-        var decoder = Decoder(document: document, file: file, suite: suite)
+        var decoder = Decoder(document: document, file: file, suite: suite, cache: cache)
         var scenario = try decoder.decodeScenario()
         scenario.warnings = try checkSchemas(of: scenario, store: schemas)
         return scenario
@@ -96,15 +96,44 @@ public enum ScenarioLoader {
 
     static func readFile(_ file: String) throws(Diagnostic) -> [UInt8] {
         let start = SourceLocation(file: file, line: 1, column: 1)
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw Diagnostic("cannot read the file", at: start) }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        if size > UInt64(maxFileBytes) {
-            throw Diagnostic("file is \(size) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
+        // Plain POSIX calls: FileHandle's seek-and-read was a visible part of loading thousands of files.
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Diagnostic("cannot read the file", at: start) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Diagnostic("cannot read the file", at: start) }
+        if info.st_size > maxFileBytes {
+            throw Diagnostic("file is \(info.st_size) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
         }
-        try? handle.seek(toOffset: 0)
-        guard let data = try? handle.readToEnd() else { return [] }
-        return Array(data)
+        // Read to the end, whatever the size said (a file may grow, or be a pipe), up to the limit.
+        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard bytes.count <= maxFileBytes else {
+                    throw Diagnostic("file is over \(maxFileBytes) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
+                }
+                bytes += [UInt8](repeating: 0, count: bytes.count)
+            }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw Diagnostic("cannot read the file", at: start) }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    /// The folder part of a path, as `NSString.deletingLastPathComponent` gives it for the file
+    /// paths loading meets ("" for a bare name, "/" for a file at the root); on bytes, as it runs per file.
+    static func folder(of path: String) -> String {
+        var path = Substring(path)
+        while path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") { path = path.dropLast() }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        var folder = path[..<slash]
+        while folder.utf8.count > 1, folder.utf8.last == UInt8(ascii: "/") { folder = folder.dropLast() }
+        return folder.isEmpty ? "/" : String(folder)
     }
 
     /// The `suite.json` of a folder, if there is one.
@@ -117,21 +146,34 @@ public enum ScenarioLoader {
     }
 }
 
-/// The `suite.json` of each folder, read once and shared by the folder's scenarios (also its
-/// error, which every scenario of the folder reports).
-public final class SuiteCache: Sendable {
+/// What loading many files needs from outside each file, found once and shared: the `suite.json`
+/// of each folder (or its error, which every scenario of the folder reports), which schema files
+/// exist, and the working directory that relative paths start from.
+public final class LoadCache: Sendable {
     private let suites = Mutex<[String: Result<Suite?, Diagnostic>]>([:])
+    private let existing = Mutex<Set<String>>([])
+    let workingDirectory: String
 
-    public init() {}
+    public init() {
+        workingDirectory = FileManager.default.currentDirectoryPath
+    }
 
     func suite(besides file: String) throws(Diagnostic) -> Suite? {
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = ScenarioLoader.folder(of: file)
         if let known = suites.withLock({ $0[folder] }) { return try known.get() }
         // Two workers may read the same suite at once; both get the same answer.
         let result: Result<Suite?, Diagnostic>
         do throws(Diagnostic) { result = .success(try ScenarioLoader.loadSuite(inFolder: folder)) } catch { result = .failure(error) }
         suites.withLock { $0[folder] = result }
         return try result.get()
+    }
+
+    /// Whether a file exists; a file found once is taken to stay for the load (a missing one is asked again).
+    func fileExists(_ path: String) -> Bool {
+        if existing.withLock({ $0.contains(path) }) { return true }
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        existing.withLock { _ = $0.insert(path) }
+        return true
     }
 }
 
@@ -157,12 +199,13 @@ private struct Decoder {
     /// Accept every variable name (decoding fragments outside a scenario, e.g. the ledger's auth).
     var anyVariable = false
 
-    init(document: JSONDocument, file: String, suite: Suite?) {
+    init(document: JSONDocument, file: String, suite: Suite?, cache: LoadCache = LoadCache()) {
         self.document = document
         self.file = file
         self.suite = suite
-        self.baseFile = Interner.shared.intern(file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file)
-        self.baseFolder = (baseFile as NSString).deletingLastPathComponent
+        self.cache = cache
+        self.baseFile = Interner.shared.intern(file.hasPrefix("/") ? file : cache.workingDirectory + "/" + file)
+        self.baseFolder = ScenarioLoader.folder(of: baseFile)
     }
 
     var root: Node { Node(root: document) }
@@ -172,6 +215,7 @@ private struct Decoder {
         "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it"
     }
 
+    let cache: LoadCache
     /// The file as an absolute path, and its folder, which relative schema references resolve against.
     let baseFile: String
     let baseFolder: String
@@ -386,7 +430,7 @@ private struct Decoder {
         guard case .object(let members) = n.value else { throw n.error("\(n.path) must be an object of parameter names to values") }
         var out: [(name: String, value: Template)] = []
         for (i, (key, value)) in members.enumerated() {
-            let child = n.member(i, named: key, value: value)
+            let child = n.member(i, value: value)
             switch value {
             case .string: out.append((key, try template(child)))
             case .number, .bool: out.append((key, Template(literal: value.plainText)))
@@ -563,7 +607,7 @@ private struct Decoder {
             let path = String(parts[0])
             let fragment = parts.count > 1 ? String(parts[1]) : nil
             let resolved = path.hasPrefix("/") ? path : baseFolder + "/" + path
-            guard FileManager.default.fileExists(atPath: resolved) else {
+            guard cache.fileExists(resolved) else {
                 throw n.child("$ref")!.error("schema file '\(path)' not found (looked for \(resolved))")
             }
             if let fragment, !fragment.isEmpty {
@@ -716,7 +760,7 @@ private struct Decoder {
         case .string(let s): try checkPlaceholders(s.placeholders, at: n.location, in: s.source)
         case .array(let items):
             for (i, item) in items.enumerated() {
-                try checkJSONTemplate(item, node: n.member(i, named: String(i), value: n.value.arrayValue?[i] ?? .null))
+                try checkJSONTemplate(item, node: n.member(i, value: n.value.arrayValue?[i] ?? .null))
             }
         case .object(let members):
             for (k, item) in members {

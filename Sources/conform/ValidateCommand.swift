@@ -38,11 +38,11 @@ enum ScenarioSet {
         // a large suite's loading is otherwise a long single-threaded pause before the first request.
         let loaded = Mutex<[(index: Int, result: Result<Scenario, Diagnostic>)]>([])
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
-        let suites = SuiteCache()
+        let cache = LoadCache()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var mine: [(index: Int, result: Result<Scenario, Diagnostic>)] = []
             for i in stride(from: worker, to: files.count, by: workers) {
-                do throws(Diagnostic) { mine.append((i, .success(try ScenarioLoader.load(file: files[i], schemas: schemas, suites: suites)))) } catch {
+                do throws(Diagnostic) { mine.append((i, .success(try ScenarioLoader.load(file: files[i], schemas: schemas, cache: cache)))) } catch {
                     mine.append((i, .failure(error)))
                 }
             }

@@ -40,6 +40,8 @@ import Testing
         var checked = 0
         func walk(_ value: JSON, _ pointer: JSONPointer) {
             let at = doc.location(of: pointer)
+            // And back: the place's pointer is the one that found it.
+            #expect(doc.place(of: pointer).map(doc.pointer(to:)) == pointer)
             switch value {
             case .string(let s): #expect(at.description == location(ofFirst: "\"\(s)\""), "\(pointer)")
             case .number: #expect(character(at: at) == "1", "\(pointer)")
