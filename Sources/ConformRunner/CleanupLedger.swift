@@ -17,6 +17,8 @@ public final class CleanupLedger: Sendable {
     public struct Entry: Sendable {
         public var id: Int
         public var scenarioFile: String
+        /// The execution that created the resource (its number in the run); cleans it up when it ends.
+        public var owner: Int
         public var request: PreparedRequest
         /// How the request authenticates, as written in the scenario.
         public var auth: Auth?
@@ -37,9 +39,9 @@ public final class CleanupLedger: Sendable {
     }
 
     @discardableResult
-    public func record(_ request: PreparedRequest, auth: Auth? = nil, scenarioFile: String) -> Entry {
+    public func record(_ request: PreparedRequest, auth: Auth? = nil, scenarioFile: String, owner: Int = 0) -> Entry {
         let entry = state.withLock { s in
-            let e = Entry(id: s.nextID, scenarioFile: scenarioFile, request: request, auth: auth)
+            let e = Entry(id: s.nextID, scenarioFile: scenarioFile, owner: owner, request: request, auth: auth)
             s.nextID += 1
             s.open.append(e)
             return e
@@ -68,9 +70,9 @@ public final class CleanupLedger: Sendable {
         if removed { file?.append(LedgerFile.settledLine(id: id, runID: runID)) }
     }
 
-    /// Open entries of one scenario, newest first.
-    public func outstanding(scenarioFile: String) -> [Entry] {
-        state.withLock { s in s.open.filter { $0.scenarioFile == scenarioFile }.reversed() }
+    /// Open entries of one execution, newest first.
+    public func outstanding(owner: Int) -> [Entry] {
+        state.withLock { s in s.open.filter { $0.owner == owner }.reversed() }
     }
 
     public var allOutstanding: [Entry] { state.withLock { Array($0.open.reversed()) } }

@@ -11,6 +11,8 @@ public struct RunConfiguration: Sendable {
     public var environment: [String: String]
     /// Scenarios run at once.
     public var jobs: Int
+    /// How many times each scenario runs (`--repeat`); scenarios that export run once.
+    public var repeats = 1
     /// Whole-request timeout, seconds.
     public var timeout: Double
     public var connectTimeout: Double

@@ -45,7 +45,23 @@ public struct Runner: Sendable {
         let context = RunContext(client: client, configuration: configuration, secrets: secrets, schemas: schemas,
                                  ledger: ledger, stop: stopSignal, events: events)
         let configuration = self.configuration
-        @Sendable func execution(for scenario: Scenario, exports: Exports) -> ScenarioExecution {
+        // Each scenario once, or with --repeat N, N copies of each that does not export (exporters
+        // are set-up: they run once). A copy's name says which it is, and its {{run.id}} is the
+        // run's id followed by the copy's number, so the names it gives resources are its own.
+        // An execution's place in the plan (`slot`) tells executions apart.
+        let repeats = max(1, configuration.repeats)
+        var plan: [(scenario: Scenario, runID: String)] = []
+        plan.reserveCapacity(scenarios.count * repeats)
+        for scenario in scenarios {
+            guard repeats > 1, scenario.exports.isEmpty else { plan.append((scenario, configuration.runID)); continue }
+            for copy in 1...repeats {
+                var repeated = scenario
+                repeated.name += " (repeat \(copy) of \(repeats))"
+                plan.append((repeated, configuration.runID + String(copy)))
+            }
+        }
+        @Sendable func execution(for planned: (scenario: Scenario, runID: String), slot: Int, exports: Exports) -> ScenarioExecution {
+            let scenario = planned.scenario
             var scope = Scope(variables: configuration.variables, environment: configuration.environment)
             var baseURL = configuration.baseURL
             if let api = scenario.api, let target = configuration.targets[api] {
@@ -55,16 +71,17 @@ public struct Runner: Sendable {
                 scope.variables.merge(configuration.variables) { _, user in user }
             }
             exports.apply(to: &scope, for: scenario)
-            scope["run.id"] = .string(configuration.runID)
-            return ScenarioExecution(scenario: scenario, context: context, scope: scope, baseURL: baseURL,
+            scope["run.id"] = .string(planned.runID)
+            return ScenarioExecution(scenario: scenario, slot: slot, context: context, scope: scope, baseURL: baseURL,
                                      unexported: exports.reasons(for: scenario))
         }
 
-        var results = [ScenarioResult?](repeating: nil, count: scenarios.count)
+        var results = [ScenarioResult?](repeating: nil, count: plan.count)
         // Exporting scenarios (a login that yields the suite's token) run first, one at a time.
         var collected = Exports()
-        for (index, scenario) in scenarios.enumerated() where !scenario.exports.isEmpty {
-            var execution = execution(for: scenario, exports: collected)
+        for (index, planned) in plan.enumerated() where !planned.scenario.exports.isEmpty {
+            let scenario = planned.scenario
+            var execution = execution(for: planned, slot: index, exports: collected)
             results[index] = await execution.run()
             collected.record(scenario, result: results[index]!, scope: execution.scope)
             for name in scenario.exports where scenario.secrets.contains(name) {
@@ -72,18 +89,18 @@ public struct Runner: Sendable {
             }
         }
         let exports = collected
-        let others = scenarios.enumerated().filter { $0.element.exports.isEmpty }
-        let parallel = others.filter { !$0.element.serial }
-        let serial = others.filter { $0.element.serial }
+        let others = plan.enumerated().filter { $0.element.scenario.exports.isEmpty }
+        let parallel = others.filter { !$0.element.scenario.serial }
+        let serial = others.filter { $0.element.scenario.serial }
         let jobs = max(1, configuration.jobs)
         await withTaskGroup(of: (Int, ScenarioResult).self) { group in
             var pending = parallel.makeIterator()
             func startNext() -> Bool {
-                guard let (index, scenario) = pending.next() else { return false }
+                guard let (index, planned) = pending.next() else { return false }
                 // On the transfer thread: a response resumes its scenario there, and the next request
                 // is queued there, with no wake-up of another thread in between (see HTTPClient.executor).
                 group.addTask(executorPreference: client.executor) {
-                    var execution = execution(for: scenario, exports: exports)
+                    var execution = execution(for: planned, slot: index, exports: exports)
                     return (index, await execution.run())
                 }
                 return true
@@ -94,8 +111,8 @@ public struct Runner: Sendable {
                 _ = startNext()
             }
         }
-        for (index, scenario) in serial {
-            var execution = execution(for: scenario, exports: exports)
+        for (index, planned) in serial {
+            var execution = execution(for: planned, slot: index, exports: exports)
             results[index] = await execution.run()
         }
         ledger.compact()

@@ -6,6 +6,9 @@ import Foundation
 /// Runs one scenario: steps in order, then cleanup steps and the ledger, whatever happened.
 struct ScenarioExecution {
     let scenario: Scenario
+    /// This execution's number in the run: what it created is its own to clean up, even when the
+    /// same scenario runs more than once at a time (`--repeat`).
+    let slot: Int
     let context: RunContext
     var scope: Scope
     let baseURL: String?
@@ -16,8 +19,9 @@ struct ScenarioExecution {
     /// Why a variable that another scenario should have exported has no value.
     let unexported: [String: String]
 
-    init(scenario: Scenario, context: RunContext, scope: Scope, baseURL: String?, unexported: [String: String] = [:]) {
+    init(scenario: Scenario, slot: Int, context: RunContext, scope: Scope, baseURL: String?, unexported: [String: String] = [:]) {
         self.scenario = scenario
+        self.slot = slot
         self.context = context
         self.scope = scope
         self.baseURL = baseURL
@@ -104,7 +108,7 @@ struct ScenarioExecution {
             out.append(await execute(step, index: index, phase: .cleanup))
         }
         // Whatever the run created and nobody deleted: delete it now, newest first.
-        for entry in context.ledger.outstanding(scenarioFile: scenario.file) {
+        for entry in context.ledger.outstanding(owner: slot) {
             let (response, error, exchanges) = await perform(entry.request, deadline: context.configuration.cleanupDeadline)
             if let response, (200..<300).contains(response.status) || response.status == 404 {
                 context.ledger.settle(id: entry.id)
@@ -295,7 +299,7 @@ struct ScenarioExecution {
         if let creates = step.creates, (200..<300).contains(response.status) {
             do {
                 let delete = try RequestRenderer.render(creates, defaults: scenario.defaults, baseURL: baseURL, scope: scope)
-                context.ledger.record(delete, auth: creates.auth ?? scenario.defaults.auth, scenarioFile: scenario.file)
+                context.ledger.record(delete, auth: creates.auth ?? scenario.defaults.auth, scenarioFile: scenario.file, owner: slot)
             } catch {
                 failures.append(CheckFailure(kind: "capture", message: "cannot record how to delete the new resource: \(error.message)", line: step.line))
             }

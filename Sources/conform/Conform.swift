@@ -17,4 +17,23 @@ struct Conform: AsyncParsableCommand {
         version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, MockCommand.self, SweepCommand.self, MergeCommand.self]
     )
+
+    /// ArgumentParser's own `main`, except that a command line it cannot parse (`--jobs x`) exits
+    /// with conform's usage code 2, as documented, rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode.usage)
+            }
+            exit(withError: error)
+        }
+    }
 }

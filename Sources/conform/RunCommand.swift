@@ -43,6 +43,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Scenarios run at once.")
     var jobs: Int = 4
 
+    @Option(name: .long, help: ArgumentHelp("Run each scenario N times, as copies named '(repeat K of N)', each with its own {{run.id}} (soak and flakiness runs; scenarios that export run once).", valueName: "N"))
+    var `repeat`: Int = 1
+
     @Option(name: .long, help: "Whole-request timeout in seconds.")
     var timeout: Double = 30
 
@@ -98,6 +101,7 @@ struct RunCommand: AsyncParsableCommand {
             throw usage("--base-url must start with http:// or https://")
         }
         guard jobs >= 1, jobs <= 1024 else { throw usage("--jobs must be between 1 and 1024") }
+        guard `repeat` >= 1, `repeat` <= 1_000_000 else { throw usage("--repeat must be between 1 and 1000000") }
         guard timeout > 0, connectTimeout > 0 else { throw usage("timeouts must be positive") }
         let shard: Shard?
         do { shard = try self.shard.map { (text: String) throws(ShardError) in try Shard(parsing: text) } } catch {
@@ -185,6 +189,7 @@ struct RunCommand: AsyncParsableCommand {
             jobs: jobs, timeout: timeout, connectTimeout: connectTimeout, retries: retries, insecure: insecure,
             caCertPath: cacert)
         configuration.targets = targets
+        configuration.repeats = `repeat`
         // A mock's resources vanish with it, so a --mock run keeps no ledger unless asked to.
         configuration.ledgerPath = ledger ?? (useMocks ? nil : ".conform/ledger.jsonl")
         let client = HTTPClient(maxConnections: max(8, jobs * 2))
@@ -199,6 +204,7 @@ struct RunCommand: AsyncParsableCommand {
         if !tag.isEmpty { properties.append(("filter.tag", tag.joined(separator: ","))) }
         if !excludeTag.isEmpty { properties.append(("filter.exclude-tag", excludeTag.joined(separator: ","))) }
         if let shard { properties.append(("shard", shard.description)) }
+        if `repeat` > 1 { properties.append(("repeat", String(`repeat`))) }
         if !fault.isEmpty { properties.append(("mock.faults", fault.joined(separator: ","))) }
         let props = properties
 

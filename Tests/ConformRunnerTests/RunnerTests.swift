@@ -84,6 +84,29 @@ import Testing
         #expect(deletes == ["/tokens/t1", "/tokens/t3", "/tokens/t2"], "t1 settled by the step, the rest newest first")
     }
 
+    /// `--repeat 3`: three copies run at once, each with its own name and {{run.id}}, and each deletes
+    /// (through the ledger) exactly what it created, while the others are still running.
+    @Test func repeatedScenariosRunAsCopiesThatCleanUpTheirOwnResources() async throws {
+        let api = TinyTokenAPI()
+        let server = try ScriptedServer { api.handle($0) }
+        defer { server.stop() }
+        let run = try await run([scenario("""
+            {"name": "create", "request": {"method": "POST", "path": "/tokens", "json": {"name": "n-{{run.id}}"}},
+             "expect": {"status": 201, "body": {"/name": "n-{{run.id}}"}}, "capture": {"id": "/id"},
+             "creates": {"method": "DELETE", "path": "/tokens/{{id}}"}},
+            {"name": "read", "request": {"method": "GET", "path": "/tokens/{{id}}"}, "expect": {"status": 200}}
+            """)], baseURL: server.baseURL) { $0.repeats = 3; $0.runID = "runid" }
+        #expect(run.scenarios.map(\.name) == (1...3).map { "test (repeat \($0) of 3)" })
+        #expect(run.scenarios.allSatisfy { $0.steps.allSatisfy { $0.outcome.isPassed } }, "\(run.scenarios.map { $0.steps.map(\.outcome) })")
+        #expect(run.runID == "runid")
+        let created = server.requests.filter { $0.method == "POST" }.compactMap { try? JSONParser.value($0.body)["name"]?.stringValue }
+        #expect(created.sorted() == ["n-runid1", "n-runid2", "n-runid3"])
+        // Each copy deleted one token, and each token was deleted once.
+        let deletes = server.requests.filter { $0.method == "DELETE" }.map(\.target)
+        #expect(deletes.sorted() == ["/tokens/t1", "/tokens/t2", "/tokens/t3"])
+        #expect(api.count == 0)
+    }
+
     @Test func repeatCollectsCapturesIntoArrays() async throws {
         let api = TinyTokenAPI()
         let server = try ScriptedServer { api.handle($0) }
