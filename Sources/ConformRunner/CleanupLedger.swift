@@ -26,7 +26,25 @@ public final class CleanupLedger: Sendable {
 
     private struct State {
         var nextID = 1
-        var open: [Entry] = []
+        /// Open entries by id, and the ids of those a request deletes, by method and URL (a run can
+        /// hold hundreds open at once, and every DELETE looks its target up).
+        var open: [Int: Entry] = [:]
+        var byTarget: [String: [Int]] = [:]
+
+        static func target(_ method: String, _ url: String) -> String { method + " " + url }
+
+        mutating func remove(_ id: Int) -> Entry? {
+            guard let entry = open.removeValue(forKey: id) else { return nil }
+            let key = State.target(entry.request.method, entry.request.url)
+            byTarget[key]?.removeAll { $0 == id }
+            if byTarget[key]?.isEmpty == true { byTarget[key] = nil }
+            return entry
+        }
+
+        /// Newest first.
+        func entries(where include: (Entry) -> Bool) -> [Entry] {
+            open.values.filter(include).sorted { $0.id > $1.id }
+        }
     }
 
     private let state = Mutex(State())
@@ -43,7 +61,8 @@ public final class CleanupLedger: Sendable {
         let entry = state.withLock { s in
             let e = Entry(id: s.nextID, scenarioFile: scenarioFile, owner: owner, request: request, auth: auth)
             s.nextID += 1
-            s.open.append(e)
+            s.open[e.id] = e
+            s.byTarget[State.target(request.method, request.url), default: []].append(e.id)
             return e
         }
         file?.append(LedgerFile.openLine(entry, runID: runID))
@@ -54,28 +73,24 @@ public final class CleanupLedger: Sendable {
     public func settle(method: String, url: String, status: Int) {
         guard (200..<300).contains(status) || status == 404 || status == 410 else { return }
         let settled = state.withLock { s in
-            let ids = s.open.filter { $0.request.method == method && $0.request.url == url }.map(\.id)
-            s.open.removeAll { ids.contains($0.id) }
+            let ids = s.byTarget[State.target(method, url)] ?? []
+            for id in ids { _ = s.remove(id) }
             return ids
         }
         for id in settled { file?.append(LedgerFile.settledLine(id: id, runID: runID)) }
     }
 
     public func settle(id: Int) {
-        let removed = state.withLock { s in
-            let before = s.open.count
-            s.open.removeAll { $0.id == id }
-            return s.open.count != before
-        }
+        let removed = state.withLock { s in s.remove(id) != nil }
         if removed { file?.append(LedgerFile.settledLine(id: id, runID: runID)) }
     }
 
     /// Open entries of one execution, newest first.
     public func outstanding(owner: Int) -> [Entry] {
-        state.withLock { s in s.open.filter { $0.owner == owner }.reversed() }
+        state.withLock { s in s.entries { $0.owner == owner } }
     }
 
-    public var allOutstanding: [Entry] { state.withLock { Array($0.open.reversed()) } }
+    public var allOutstanding: [Entry] { state.withLock { s in s.entries { _ in true } } }
 
     /// At the end of a run: drops this run's settled lines from the file (what is still open stays for sweep).
     public func compact() {

@@ -32,4 +32,31 @@ import Testing
         #expect(LedgerFile.parse(data).map { $0["id"]?.numberValue } == [1, 3, 9, 1])
         #expect(LedgerFile.openEntries(data).map { $0["id"]?.numberValue } == [3, 9])
     }
+
+    /// Which entries a DELETE settles, which stay open, and the newest-first order of what is left.
+    @Test func theLedgerSettlesByTargetAndKeepsTheRestNewestFirst() {
+        func delete(_ url: String) -> PreparedRequest {
+            PreparedRequest(method: "DELETE", url: url, headers: [], body: nil, credentials: [], credentialHeaderNames: [],
+                            credentialQueryNames: [], timeout: nil, followRedirects: false)
+        }
+        let ledger = CleanupLedger()
+        ledger.record(delete("http://h/t/1"), scenarioFile: "a", owner: 1)
+        ledger.record(delete("http://h/t/2"), scenarioFile: "a", owner: 1)
+        ledger.record(delete("http://h/t/1"), scenarioFile: "b", owner: 2)  // the same URL, created twice
+        ledger.record(delete("http://h/t/3"), scenarioFile: "b", owner: 2)
+        #expect(ledger.allOutstanding.map(\.id) == [4, 3, 2, 1])
+        ledger.settle(method: "DELETE", url: "http://h/t/1", status: 500)  // not deleted: nothing settles
+        ledger.settle(method: "GET", url: "http://h/t/2", status: 200)     // another method: nothing settles
+        #expect(ledger.allOutstanding.count == 4)
+        ledger.settle(method: "DELETE", url: "http://h/t/1", status: 404)  // gone: both entries for it settle
+        #expect(ledger.allOutstanding.map(\.id) == [4, 2])
+        #expect(ledger.outstanding(owner: 1).map(\.id) == [2])
+        #expect(ledger.outstanding(owner: 2).map(\.id) == [4])
+        ledger.settle(id: 4)
+        ledger.settle(method: "DELETE", url: "http://h/t/2", status: 204)
+        #expect(ledger.allOutstanding.isEmpty)
+        // A URL settled and then created again is open again.
+        ledger.record(delete("http://h/t/2"), scenarioFile: "a", owner: 1)
+        #expect(ledger.outstanding(owner: 1).map(\.id) == [5])
+    }
 }
