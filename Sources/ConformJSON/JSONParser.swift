@@ -4,27 +4,34 @@ import OrderedCollections
 ///
 /// Positions are kept in a side table, so the values stay plain `JSON` while a loader can still
 /// say `file:line:column` for any node. The table lists every value in document order (a
-/// container before its members), each with the size of its subtree, so the members of a
-/// container follow it and a walk by pointer skips whole subtrees without building strings.
+/// container before its members), each with the size of its subtree; a second table lists the
+/// entries of each container's members, so finding a member is one lookup, without strings.
 ///
 /// A class, so the loader's many views into one document share it without copying its parts.
 public final class JSONDocument: Sendable {
     public let root: JSON
     public let lines: LineIndex
     let positions: [Position]
+    /// The entries of each container's members, in order: those of the container at entry `e`
+    /// are `members[positions[e].firstMember ..< positions[e].firstMember + positions[e].memberCount]`.
+    let members: [Int32]
 
-    init(root: JSON, lines: LineIndex, positions: [Position]) {
+    init(root: JSON, lines: LineIndex, positions: [Position], members: [Int32]) {
         self.root = root
         self.lines = lines
         self.positions = positions
+        self.members = members
     }
 
     /// Where one value stood: byte offsets of the value and of the member key naming it
-    /// (-1 for array items and the root), and how many table entries its subtree spans.
+    /// (-1 for array items and the root), how many table entries its subtree spans, and where
+    /// its members are listed. 32 bits each: parsed files are far below 2 GB.
     struct Position: Sendable {
-        var value: Int
-        var key: Int
-        var size: Int
+        var value: Int32
+        var key: Int32
+        var size: Int32 = 1
+        var firstMember: Int32 = 0
+        var memberCount: Int32 = 0
     }
 
     /// A value's entry in the position table (the root is `Place.root`).
@@ -46,42 +53,31 @@ public final class JSONDocument: Sendable {
     }
 
     public func location(at place: Place) -> SourceLocation {
-        lines.location(ofOffset: place.index < positions.count ? positions[place.index].value : 0)
+        lines.location(ofOffset: place.index < positions.count ? Int(positions[place.index].value) : 0)
     }
 
     public func keyLocation(at place: Place) -> SourceLocation {
         guard place.index < positions.count else { return lines.location(ofOffset: 0) }
         let p = positions[place.index]
-        return lines.location(ofOffset: p.key >= 0 ? p.key : p.value)
+        return lines.location(ofOffset: Int(p.key >= 0 ? p.key : p.value))
     }
 
     /// The place of the `member`-th member (object members in document order, or array items)
     /// of the container at `place`; nil when it has fewer or positions were not recorded.
     public func place(ofMember member: Int, in place: Place) -> Place? {
         guard place.index < positions.count, member >= 0 else { return nil }
-        let end = place.index + positions[place.index].size
-        var child = place.index + 1
-        var n = 0
-        while child < end {
-            if n == member { return Place(index: child) }
-            child += positions[child].size
-            n += 1
-        }
-        return nil
+        let p = positions[place.index]
+        guard member < Int(p.memberCount) else { return nil }
+        return Place(index: Int(members[Int(p.firstMember) + member]))
     }
 
     /// The places of every member of the container at `place`, in document order (empty when
     /// positions were not recorded).
     public func memberPlaces(of place: Place) -> [Place] {
         guard place.index < positions.count else { return [] }
-        let end = place.index + positions[place.index].size
-        var places: [Place] = []
-        var child = place.index + 1
-        while child < end {
-            places.append(Place(index: child))
-            child += positions[child].size
-        }
-        return places
+        let p = positions[place.index]
+        let first = Int(p.firstMember)
+        return members[first..<(first + Int(p.memberCount))].map { Place(index: Int($0)) }
     }
 
     /// The pointer to the value at `place` (worked out from the table: for messages, not hot paths).
@@ -92,7 +88,7 @@ public final class JSONDocument: Sendable {
         while current.index < place.index, current.index < positions.count {
             // The member whose subtree holds `place`.
             guard let (member, child) = memberPlaces(of: current).enumerated()
-                .first(where: { $0.element.index <= place.index && place.index < $0.element.index + positions[$0.element.index].size })
+                .first(where: { $0.element.index <= place.index && place.index < $0.element.index + Int(positions[$0.element.index].size) })
             else { break }
             switch value {
             case .object(let o):
@@ -144,9 +140,11 @@ public struct JSONParser {
     public static let defaultMaxDepth = 256
 
     public static func parse(_ bytes: [UInt8], file: String = "<input>", maxDepth: Int = defaultMaxDepth) throws(Diagnostic) -> JSONDocument {
-        var p = Impl(bytes: bytes, lines: LineIndex(file: file, bytes: bytes), maxDepth: maxDepth)
+        // Positions are 32-bit offsets; a document beyond that (none conform reads) gets none.
+        var p = Impl(bytes: bytes, lines: LineIndex(file: file, bytes: bytes), maxDepth: maxDepth,
+                     recordPositions: bytes.count < Int(Int32.max))
         let root = try p.parseDocument()
-        return JSONDocument(root: root, lines: p.lines, positions: p.positions)
+        return JSONDocument(root: root, lines: p.lines, positions: p.positions, members: p.members)
     }
 
     public static func parse(_ text: String, file: String = "<input>", maxDepth: Int = defaultMaxDepth) throws(Diagnostic) -> JSONDocument {
@@ -166,6 +164,7 @@ public struct JSONParser {
         var recordPositions = true
         var i = 0
         var positions: [JSONDocument.Position] = []
+        var members: [Int32] = []
 
         init(bytes: [UInt8], lines: LineIndex, maxDepth: Int, recordPositions: Bool = true) {
             self.bytes = bytes
@@ -244,9 +243,21 @@ public struct JSONParser {
             guard i < bytes.count else { throw fail("unexpected end of file: expected a JSON value") }
             guard recordPositions else { return try parseBareValue(depth: depth) }
             let entry = positions.count
-            positions.append(JSONDocument.Position(value: i, key: key, size: 1))
+            positions.append(JSONDocument.Position(value: Int32(truncatingIfNeeded: i), key: Int32(truncatingIfNeeded: key)))
             let value = try parseBareValue(depth: depth)
-            positions[entry].size = positions.count - entry
+            let end = positions.count
+            positions[entry].size = Int32(truncatingIfNeeded: end - entry)
+            if end - entry > 1 {
+                // The members follow the container, each after the previous one's subtree: list them
+                // (each entry is listed once, by its parent, so the whole table costs one pass).
+                positions[entry].firstMember = Int32(truncatingIfNeeded: members.count)
+                var member = entry + 1
+                while member < end {
+                    members.append(Int32(truncatingIfNeeded: member))
+                    member += Int(positions[member].size)
+                }
+                positions[entry].memberCount = Int32(truncatingIfNeeded: members.count) - positions[entry].firstMember
+            }
             return value
         }
 

@@ -76,6 +76,24 @@ import Testing
         #expect(body == doc.root)
     }
 
+    /// Members of a large container are found directly, each at its own place.
+    @Test func placesMembersOfALargeObject() throws {
+        let count = 20_000
+        let text = "{" + (0..<count).map { "\n\"k\($0)\": [\($0)]" }.joined(separator: ",") + "}"
+        let doc = try JSONParser.parse(text, file: "big.json")
+        let places = doc.memberPlaces(of: .root)
+        #expect(places.count == count)
+        for member in [0, 1, 9_999, count - 1] {
+            let place = try #require(doc.place(ofMember: member, in: .root))
+            #expect(place == places[member])
+            #expect(doc.keyLocation(at: place).description == "big.json:\(member + 2):1")
+            #expect(doc.pointer(to: place) == JSONPointer(tokens: ["k\(member)"]))
+            let item = try #require(doc.place(ofMember: 0, in: place))
+            #expect(doc.location(at: item).line == member + 2)
+        }
+        #expect(doc.place(ofMember: count, in: .root) == nil)
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", "1:9", "expected '\"'"),
         ("{\"a\" 1}", "1:6", "expected ':'"),
