@@ -57,7 +57,7 @@ public final class CleanupLedger: Sendable {
     }
 
     @discardableResult
-    public func record(_ request: PreparedRequest, auth: Auth? = nil, scenarioFile: String, owner: Int = 0) -> Entry {
+    public func record(_ request: PreparedRequest, auth: Auth? = nil, scenarioFile: String, owner: Int) -> Entry {
         let entry = state.withLock { s in
             let e = Entry(id: s.nextID, scenarioFile: scenarioFile, owner: owner, request: request, auth: auth)
             s.nextID += 1
@@ -155,7 +155,8 @@ final class LedgerFile: Sendable {
     /// Rewrites the file keeping the lines `keeping` accepts, then `append`.
     func compact(keeping: (JSON) -> Bool, append: [JSON]) {
         withLock { fd in
-            guard let data = FileManager.default.contents(atPath: path) else { return }
+            // Read through the descriptor: the file the records went to, whatever is at the path.
+            guard let data = Self.readAll(fd) else { return }
             // One line at a time: the ledger of a long run has two lines per resource, and parsing them
             // all first was the largest allocation at the end of a 10,000-scenario run.
             var bytes: [UInt8] = []
@@ -177,13 +178,43 @@ final class LedgerFile: Sendable {
     /// Runs `body` with the file's descriptor under an exclusive `flock`: other runs sharing the file
     /// append under the same lock, and compaction rewrites the file in place (same inode), so an open
     /// descriptor keeps appending to the current end. Records are written in order: one writer at a time.
+    ///
+    /// If the file was removed or replaced since it was opened (`rm -rf .conform`, a CI cache
+    /// restore), it is opened again, so records keep reaching the file `conform sweep` reads.
     func withLock(_ body: (Int32) -> Void) {
         descriptor.withLock { fd in
-            if fd < 0 { fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+            if fd >= 0 && !Self.isFile(fd, at: path) {
+                close(fd)
+                fd = -1
+            }
+            if fd < 0 { fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
             guard fd >= 0 else { return }
             flock(fd, LOCK_EX)
             defer { flock(fd, LOCK_UN) }
             body(fd)
+        }
+    }
+
+    /// Whether the open descriptor `fd` is the file now at `path`.
+    static func isFile(_ fd: Int32, at path: String) -> Bool {
+        var open = stat()
+        var named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
+    /// The whole file behind `fd`, read from its start.
+    static func readAll(_ fd: Int32) -> Data? {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var offset: off_t = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+            offset += off_t(n)
         }
     }
 

@@ -47,9 +47,10 @@ public struct Runner: Sendable {
         let configuration = self.configuration
         // Each scenario once, or with --repeat N, N copies of each that does not export (exporters
         // are set-up: they run once). A copy's name says which it is, and its {{run.id}} is the
-        // run's id followed by the copy's number, so the names it gives resources are its own.
-        // An execution's place in the plan (`slot`) tells executions apart.
+        // run's id followed by the copy's number, zero-padded to one width (`abcd123407` of 12), so
+        // no copy's names are a prefix of another's. `slot`, the place in the plan, tells executions apart.
         let repeats = max(1, configuration.repeats)
+        let width = String(repeats).count
         var plan: [(scenario: Scenario, runID: String)] = []
         plan.reserveCapacity(scenarios.count * repeats)
         for scenario in scenarios {
@@ -57,7 +58,8 @@ public struct Runner: Sendable {
             for copy in 1...repeats {
                 var repeated = scenario
                 repeated.name += " (repeat \(copy) of \(repeats))"
-                plan.append((repeated, configuration.runID + String(copy)))
+                let number = String(copy)
+                plan.append((repeated, configuration.runID + String(repeating: "0", count: width - number.count) + number))
             }
         }
         @Sendable func execution(for planned: (scenario: Scenario, runID: String), slot: Int, exports: Exports) -> ScenarioExecution {

@@ -121,6 +121,9 @@ public enum ScenarioLoader {
             if n == 0 { break }
             count += n
         }
+        guard count <= maxFileBytes else {
+            throw Diagnostic("file is over \(maxFileBytes) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
+        }
         bytes.removeSubrange(count...)
         return bytes
     }

@@ -41,9 +41,11 @@ public struct Scope: Sendable {
     /// Formatted from the calendar fields `gmtime_r` gives: Foundation's `ISO8601FormatStyle` cost
     /// microseconds per call, and every resource recorded in the cleanup ledger carries a time.
     public static func rfc3339(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var t = tm()
-        guard gmtime_r(&seconds, &t) != nil else { return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+        // A time too far out for time_t or gmtime_r (the clock of a test, say) gets Foundation's text.
+        guard var seconds = time_t(exactly: date.timeIntervalSince1970.rounded(.down)), gmtime_r(&seconds, &t) != nil else {
+            return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        }
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let year = Int(t.tm_year) + 1900
         let yearText = year >= 1000 ? "\(year)" : String(repeating: "0", count: max(0, 4 - "\(year)".count)) + "\(year)"

@@ -153,6 +153,12 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
             case "d": scale = 86400
             default: throw Error(message: "invalid time unit '\(unit)' in '{{\(inner)}}': use s, m, h or d")
             }
+            // At most 1,000 years either way: the time stays a four-digit year, as RFC 3339 has it
+            // (and the product cannot overflow).
+            let limit = 1000 * 366 * 86400
+            guard n <= limit / scale else {
+                throw Error(message: "time offset too large in '{{\(inner)}}': at most 1000 years either way")
+            }
             self = .now(offsetSeconds: (sign == "-" ? -1 : 1) * n * scale)
             return
         }

@@ -43,6 +43,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Scenarios run at once.")
     var jobs: Int = 4
 
+    /// Scenario executions one run may hold (a 10,000-scenario run keeps about 130 MB of results).
+    static let maxExecutions = 100_000
+
     @Option(name: .long, help: ArgumentHelp("Run each scenario N times, as copies named '(repeat K of N)', each with its own {{run.id}} (soak and flakiness runs; scenarios that export run once).", valueName: "N"))
     var `repeat`: Int = 1
 
@@ -129,6 +132,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let selectedFiles = Set(selected.map(\.file))
         let excluded = inShard.filter { !selectedFiles.contains($0.file) }
+        // Every execution's results are kept to the end of the run: bound how many there are.
+        if selected.count * `repeat` > RunCommand.maxExecutions {
+            throw usage("--repeat \(`repeat`) of \(selected.count) scenarios makes \(selected.count * `repeat`) runs; at most \(RunCommand.maxExecutions)")
+        }
 
         // 2. Start the mocks the selected scenarios need.
         var mocks: [RunningMock] = []

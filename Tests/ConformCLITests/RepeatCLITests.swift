@@ -26,6 +26,12 @@ import Testing
         #expect(out.stdout.hasSuffix("0 failed, 0 skipped\n"), "\(out.stdout.suffix(200))")
     }
 
+    @Test func tooManyExecutionsAreRefusedBeforeAnythingStarts() async throws {
+        let out = try await CLI.run(["run", "scenarios", "--mock", "--repeat", "3000"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("--repeat 3000 of 35 scenarios makes 105000 runs; at most 100000"), "\(out.stderr)")
+    }
+
     @Test(arguments: ["0", "-1", "1000001", "x"])
     func aBadRepeatCountIsAUsageError(count: String) async throws {
         let out = try await CLI.run(["run", "scenarios/xms", "--mock", "--repeat", count])

@@ -33,6 +33,25 @@ import Testing
         #expect(LedgerFile.openEntries(data).map { $0["id"]?.numberValue } == [3, 9])
     }
 
+    /// The ledger file removed in the middle of a run (`rm -rf .conform`): the next record opens
+    /// a new one, so what is still open reaches a file `conform sweep` can read.
+    @Test func aRemovedLedgerFileIsOpenedAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+        let path = dir + "/ledger.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = LedgerFile(path: path)
+        file.append(["op": "open", "run": "r", "id": 1])
+        try FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        file.append(["op": "open", "run": "r", "id": 2])
+        // Replaced by another file (a cache restore): records go to the new one, compaction keeps its lines.
+        try Data(#"{"op":"open","run":"other","id":7}"#.utf8 + [10]).write(to: URL(fileURLWithPath: path))
+        file.append(["op": "open", "run": "r", "id": 3])
+        file.compact(keeping: { $0["id"] != 3 }, append: [])
+        let data = try #require(FileManager.default.contents(atPath: path))
+        #expect(LedgerFile.parse(data).map { $0["id"]?.numberValue } == [7])
+    }
+
     /// Which entries a DELETE settles, which stay open, and the newest-first order of what is left.
     @Test func theLedgerSettlesByTargetAndKeepsTheRestNewestFirst() {
         func delete(_ url: String) -> PreparedRequest {

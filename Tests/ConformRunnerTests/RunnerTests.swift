@@ -100,10 +100,33 @@ import Testing
         #expect(run.scenarios.allSatisfy { $0.steps.allSatisfy { $0.outcome.isPassed } }, "\(run.scenarios.map { $0.steps.map(\.outcome) })")
         #expect(run.runID == "runid")
         let created = server.requests.filter { $0.method == "POST" }.compactMap { try? JSONParser.value($0.body)["name"]?.stringValue }
-        #expect(created.sorted() == ["n-runid1", "n-runid2", "n-runid3"])
+        #expect(created.sorted() == ["n-runid1", "n-runid2", "n-runid3"])  // one digit: N = 3
         // Each copy deleted one token, and each token was deleted once.
         let deletes = server.requests.filter { $0.method == "DELETE" }.map(\.target)
         #expect(deletes.sorted() == ["/tokens/t1", "/tokens/t2", "/tokens/t3"])
+        #expect(api.count == 0)
+    }
+
+    /// Twelve copies: run ids padded to two digits (none a prefix of another); a serial scenario's
+    /// copies run too, after the others, one at a time.
+    @Test func repeatedCopiesGetPaddedRunIDsAndSerialScenariosRepeat() async throws {
+        let api = TinyTokenAPI()
+        let server = try ScriptedServer { api.handle($0) }
+        defer { server.stop() }
+        let step = """
+            {"name": "create", "request": {"method": "POST", "path": "/tokens", "json": {"name": "NAME-{{run.id}}"}},
+             "expect": {"status": 201}, "capture": {"id": "/id"}, "creates": {"method": "DELETE", "path": "/tokens/{{id}}"}}
+            """
+        let run = try await run([scenario(step.replacingOccurrences(of: "NAME", with: "p")),
+                                 scenario(step.replacingOccurrences(of: "NAME", with: "s"), extra: #", "serial": true"#)],
+                                baseURL: server.baseURL) { $0.repeats = 12; $0.runID = "id" }
+        #expect(run.scenarios.count == 24)
+        #expect(run.scenarios.allSatisfy { $0.steps.allSatisfy { $0.outcome.isPassed } })
+        let names = server.requests.filter { $0.method == "POST" }.compactMap { try? JSONParser.value($0.body)["name"]?.stringValue }
+        let ids = (1...12).map { String(format: "id%02d", $0) }
+        #expect(Set(names.filter { $0.hasPrefix("p-") }) == Set(ids.map { "p-" + $0 }))
+        // The serial copies were sent last, in order.
+        #expect(Array(names.suffix(12)) == ids.map { "s-" + $0 })
         #expect(api.count == 0)
     }
 

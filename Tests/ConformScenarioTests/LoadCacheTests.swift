@@ -64,6 +64,16 @@ import Testing
         #expect(try ScenarioLoader.readFile(dir + "/big") == bytes)
         #expect(FileManager.default.createFile(atPath: dir + "/empty", contents: Data()))
         #expect(try ScenarioLoader.readFile(dir + "/empty") == [])
+        // A pipe says nothing of its size: the limit holds all the same.
+        let fifo = dir + "/pipe.conform.json"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+            handle.write(Data(repeating: 0x20, count: ScenarioLoader.maxFileBytes + 4096))
+            try? handle.close()
+        }
+        writer.start()
+        #expect { try ScenarioLoader.readFile(fifo) } throws: { ($0 as? Diagnostic)?.message.contains("limited to") == true }
         for unreadable in [dir + "/missing", dir] {
             #expect { try ScenarioLoader.readFile(unreadable) } throws: { ($0 as? Diagnostic)?.message == "cannot read the file" }
         }

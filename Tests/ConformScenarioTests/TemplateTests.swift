@@ -37,7 +37,8 @@ import Testing
         #expect(throws: InterpolationError.self) { try Template(parsing: "{{env.NOPE}}").render(in: scope) }
     }
 
-    @Test(arguments: ["{{}}", "{{a b}}", "{{now+5x}}", "{{now+}}", "{{env.}}", "abc {{x"])
+    @Test(arguments: ["{{}}", "{{a b}}", "{{now+5x}}", "{{now+}}", "{{env.}}", "abc {{x",
+                      "{{now+366001d}}", "{{now-31622400001s}}", "{{now+999999999999999d}}", "{{now+9223372036854775807s}}"])
     func rejectsMalformedPlaceholders(text: String) {
         #expect(throws: Template.ParseError.self) { try Template(parsing: text) }
     }
@@ -79,5 +80,15 @@ import Testing
             #expect(Scope.rfc3339(date) == date.formatted(style), "\(seconds)")
         }
         #expect(Scope.rfc3339(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+    }
+
+    /// The widest offsets a template accepts render; times beyond any calendar do not crash.
+    @Test func extremeTimesRenderWithoutCrashing() throws {
+        let scope = Scope(variables: [:], environment: [:], clock: { Date(timeIntervalSince1970: 1_700_000_000) })
+        #expect(try Template(parsing: "{{now+366000d}}").render(in: scope).hasPrefix("30"))
+        #expect(try Template(parsing: "{{now-366000d}}").render(in: scope).hasPrefix("10"))
+        for seconds in [1e19, -1e19, 1e300] {
+            #expect(!Scope.rfc3339(Date(timeIntervalSince1970: seconds)).isEmpty)
+        }
     }
 }
