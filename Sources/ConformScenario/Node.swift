@@ -4,8 +4,8 @@ import ConformJSON
 struct Node {
     let document: JSONDocument
     let value: JSON
-    /// The value's entry in the document's position table (found by walking from the parent,
-    /// which is cheaper than resolving a pointer for every location asked for).
+    /// The value's entry in the document's position table, looked up in its parent's member list:
+    /// a location is then one lookup, with no pointer built or resolved.
     let place: JSONDocument.Place
 
     /// The root of a document.
