@@ -42,6 +42,12 @@ final class Interner: Sendable {
         }
     }
 
+    /// The template already made from `source`, if any: asked first, so a repeated text is parsed once.
+    func template(source: String) -> Template? {
+        guard source.utf8.count <= Self.maxBytes else { return nil }
+        return templates.withLock { $0[Exact(text: source)] }
+    }
+
     func intern(_ t: Template) -> Template {
         guard t.source.utf8.count <= Self.maxBytes else { return t }
         return templates.withLock { table in
@@ -51,9 +57,17 @@ final class Interner: Sendable {
         }
     }
 
-    /// `t`, made from `json`, or an earlier template made from the same JSON text.
-    func intern(_ t: JSONTemplate, madeFrom json: JSON) -> JSONTemplate {
-        let key = json.serialized()
+    /// The key a JSON template is shared under: the text of the JSON it is made from.
+    static func key(of json: JSON) -> String { json.serialized() }
+
+    /// The JSON template already made from JSON with this `key`, if any.
+    func jsonTemplate(key: String) -> JSONTemplate? {
+        guard key.utf8.count <= Self.maxBytes else { return nil }
+        return jsonTemplates.withLock { $0[Exact(text: key)] }
+    }
+
+    /// `t`, made from JSON with this `key`, or an earlier template made from the same JSON text.
+    func intern(_ t: JSONTemplate, key: String) -> JSONTemplate {
         guard key.utf8.count <= Self.maxBytes else { return t }
         return jsonTemplates.withLock { table in
             if let shared = table[Exact(text: key)] { return shared }

@@ -737,6 +737,11 @@ private struct Decoder {
 
     func template(_ n: Node) throws(Diagnostic) -> Template {
         let s = try n.expectString()
+        // A text seen in an earlier file is not parsed again; its placeholders are checked here all the same.
+        if let shared = Interner.shared.template(source: s) {
+            try checkPlaceholders(shared.placeholders, at: n.location, in: s)
+            return shared
+        }
         let t: Template
         do { t = try Template(parsing: s) } catch {
             throw Diagnostic(error.message, at: SourceLocation(file: n.location.file, line: n.location.line,
@@ -747,6 +752,11 @@ private struct Decoder {
     }
 
     func jsonTemplate(_ n: Node) throws(Diagnostic) -> JSONTemplate {
+        let key = Interner.key(of: n.value)
+        if let shared = Interner.shared.jsonTemplate(key: key) {
+            try checkJSONTemplate(shared, node: n)
+            return shared
+        }
         let t: JSONTemplate
         do { t = try JSONTemplate(n.value) } catch {
             let at = document.location(of: JSONPointer(tokens: n.pointer.tokens + error.pointer.tokens))
@@ -754,7 +764,7 @@ private struct Decoder {
         }
         // Report an unknown variable at the string that uses it.
         try checkJSONTemplate(t, node: n)
-        return Interner.shared.intern(t, madeFrom: n.value)
+        return Interner.shared.intern(t, key: key)
     }
 
     func checkJSONTemplate(_ t: JSONTemplate, node n: Node) throws(Diagnostic) {
