@@ -1,5 +1,8 @@
 import ConformJSON
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One shared copy of each string and template that many scenario files repeat.
 ///
@@ -18,7 +21,14 @@ final class Interner: Sendable {
     /// A text compared and hashed by its UTF-8 bytes.
     private struct Exact: Hashable, Sendable {
         let text: String
-        static func == (a: Exact, b: Exact) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        static func == (a: Exact, b: Exact) -> Bool {
+            // memcmp on the UTF-8 buffers: `utf8.elementsEqual` went byte by byte through generic code.
+            guard a.text.utf8.count == b.text.utf8.count else { return false }
+            var x = a.text, y = b.text
+            return x.withUTF8 { p in
+                y.withUTF8 { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
+            }
+        }
         func hash(into hasher: inout Hasher) {
             var text = text
             text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
