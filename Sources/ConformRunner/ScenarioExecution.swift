@@ -435,7 +435,8 @@ struct ScenarioExecution {
         var request = first
         var retriesLeft = context.configuration.retries
         var redirects = 0
-        var visited: Set<String> = [first.method + " " + first.url]
+        // Requests of a redirect chain, for loop detection; started at the first redirect only.
+        var visited: Set<String> = []
         while true {
             let start = clock.now
             let timeout = deadline ?? request.timeout ?? context.configuration.timeout
@@ -477,6 +478,7 @@ struct ScenarioExecution {
                       let next = RequestRenderer.redirect(request, status: response.status, location: location) else {
                     return (nil, StepError(kind: "protocol", message: "more than \(context.configuration.maxRedirects) redirects (last to \(location))"), exchanges)
                 }
+                if visited.isEmpty { visited.insert(first.method + " " + first.url) }
                 if !visited.insert(next.method + " " + next.url).inserted && visited.count > 1 && redirects > 1 {
                     return (nil, StepError(kind: "protocol", message: "redirect loop: \(next.url) was already visited"), exchanges)
                 }
