@@ -232,7 +232,7 @@ struct ScenarioExecution {
         }
         let evaluator = context.evaluator
         for h in step.expect.headers {
-            let values = response.headers.filter { HTTPHeader.namesEqual($0.name, h.name) }.map(\.value)
+            let values = response.headers(named: h.name)
             let value: JSON? = values.isEmpty ? nil : .string(values.joined(separator: ", "))
             for a in h.assertions {
                 if let f = evaluator.check(a, value: value, subject: "header \(h.name)", scope: scope) {

@@ -64,10 +64,7 @@ struct Node {
 
     func expectArray() throws(Diagnostic) -> [Node] {
         guard case .array(let items) = value else { throw error("\(path) must be an array, not \(describe(value))") }
-        let places = document.memberPlaces(of: place)
-        return items.indices.map { i in
-            Node(document: document, value: items[i], place: i < places.count ? places[i] : place)
-        }
+        return items.indices.map { member($0, value: items[$0]) }
     }
 
     func expectString() throws(Diagnostic) -> String {

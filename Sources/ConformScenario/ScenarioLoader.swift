@@ -105,7 +105,8 @@ public enum ScenarioLoader {
         if info.st_size > maxFileBytes {
             throw Diagnostic("file is \(info.st_size) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
         }
-        // Read to the end, whatever the size said (a file may grow, or be a pipe), up to the limit.
+        // Read to the end, whatever the size said (a file may grow, or be a pipe): the buffer grows
+        // to one byte past the limit at most, and a file that fills it is too large.
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
         var count = 0
         while true {
@@ -113,16 +114,13 @@ public enum ScenarioLoader {
                 guard bytes.count <= maxFileBytes else {
                     throw Diagnostic("file is over \(maxFileBytes) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
                 }
-                bytes += [UInt8](repeating: 0, count: bytes.count)
+                bytes += [UInt8](repeating: 0, count: min(bytes.count, maxFileBytes + 1 - bytes.count))
             }
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw Diagnostic("cannot read the file", at: start) }
             if n == 0 { break }
             count += n
-        }
-        guard count <= maxFileBytes else {
-            throw Diagnostic("file is over \(maxFileBytes) bytes; scenario files are limited to \(maxFileBytes) bytes", at: start)
         }
         bytes.removeSubrange(count...)
         return bytes
@@ -140,11 +138,11 @@ public enum ScenarioLoader {
     }
 
     /// The `suite.json` of a folder, if there is one.
-    static func loadSuite(inFolder folder: String) throws(Diagnostic) -> Suite? {
+    static func loadSuite(inFolder folder: String, cache: LoadCache) throws(Diagnostic) -> Suite? {
         let path = folder.isEmpty ? suiteFileName : folder + "/" + suiteFileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let document = try JSONParser.parse(try readFile(path), file: path)
-        var decoder = Decoder(document: document, file: path, suite: nil)
+        var decoder = Decoder(document: document, file: path, suite: nil, cache: cache)
         return try decoder.decodeSuite()
     }
 }
@@ -166,7 +164,7 @@ public final class LoadCache: Sendable {
         if let known = suites.withLock({ $0[folder] }) { return try known.get() }
         // Two workers may read the same suite at once; both get the same answer.
         let result: Result<Suite?, Diagnostic>
-        do throws(Diagnostic) { result = .success(try ScenarioLoader.loadSuite(inFolder: folder)) } catch { result = .failure(error) }
+        do throws(Diagnostic) { result = .success(try ScenarioLoader.loadSuite(inFolder: folder, cache: self)) } catch { result = .failure(error) }
         suites.withLock { $0[folder] = result }
         return try result.get()
     }
