@@ -165,6 +165,10 @@ public struct JSONParser {
         var i = 0
         var positions: [JSONDocument.Position] = []
         var members: [Int32] = []
+        /// The members and items of the containers being parsed, innermost last: each container is
+        /// made once at its exact size from its stretch, instead of growing one member at a time.
+        var memberStack: [(key: String, value: JSON)] = []
+        var itemStack: [JSON] = []
 
         init(bytes: [UInt8], lines: LineIndex, maxDepth: Int, recordPositions: Bool = true) {
             self.bytes = bytes
@@ -288,9 +292,11 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(Diagnostic) -> JSON {
             if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
             i += 1
-            var members = OrderedDictionary<String, JSON>()
             skipWhitespace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object([:]) }
+            let base = memberStack.count
+            defer { memberStack.removeSubrange(base...) }
+            var seen: Set<String>?  // made once there are 16 members: a linear scan is cheaper below that
             while true {
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file: expected '\"' to start a member name") }
@@ -299,35 +305,50 @@ public struct JSONParser {
                 }
                 let keyStart = i
                 let key = try parseString()
-                if members[key] != nil { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+                if isDuplicate(key, from: base, seen: &seen) { throw fail("duplicate key \"\(key)\"", at: keyStart) }
                 skipWhitespace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
                     throw fail("unexpected \(describe(i)): expected ':' after member name")
                 }
                 i += 1
                 skipWhitespace()
-                members[key] = try parseValue(key: keyStart, depth: depth)
+                let value = try parseValue(key: keyStart, depth: depth)
+                memberStack.append((key, value))
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file: expected ',' or '}'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+                if bytes[i] == UInt8(ascii: "}") {
+                    i += 1
+                    return .object(OrderedDictionary(uncheckedUniqueKeysWithValues: memberStack[base...]))
+                }
                 throw fail("unexpected \(describe(i)): expected ',' or '}'")
             }
+        }
+
+        /// Whether the object whose members start at `base` of the stack already has `key`.
+        private func isDuplicate(_ key: String, from base: Int, seen: inout Set<String>?) -> Bool {
+            if seen == nil {
+                guard memberStack.count - base >= 16 else { return memberStack[base...].contains { $0.key == key } }
+                seen = Set(memberStack[base...].lazy.map(\.key))
+            }
+            return !seen!.insert(key).inserted
         }
 
         mutating func parseArray(depth: Int) throws(Diagnostic) -> JSON {
             if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
             i += 1
-            var items: [JSON] = []
             skipWhitespace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+            let base = itemStack.count
+            defer { itemStack.removeSubrange(base...) }
             while true {
                 skipWhitespace()
-                items.append(try parseValue(key: -1, depth: depth))
+                let item = try parseValue(key: -1, depth: depth)
+                itemStack.append(item)
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("unexpected end of file: expected ',' or ']'") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(Array(itemStack[base...])) }
                 throw fail("unexpected \(describe(i)): expected ',' or ']'")
             }
         }

@@ -95,22 +95,26 @@ public struct Runner: Sendable {
         let parallel = others.filter { !$0.element.scenario.serial }
         let serial = others.filter { $0.element.scenario.serial }
         let jobs = max(1, configuration.jobs)
-        await withTaskGroup(of: (Int, ScenarioResult).self) { group in
-            var pending = parallel.makeIterator()
-            func startNext() -> Bool {
-                guard let (index, planned) = pending.next() else { return false }
-                // On the transfer thread: a response resumes its scenario there, and the next request
-                // is queued there, with no wake-up of another thread in between (see HTTPClient.executor).
-                group.addTask(executorPreference: client.executor) {
-                    var execution = execution(for: planned, slot: index, exports: exports)
-                    return (index, await execution.run())
+        // The group's own code (collecting a result, starting the next scenario) runs on the transfer
+        // thread too: on the global executor, every finished scenario woke a worker thread for it.
+        await withTaskExecutorPreference(client.executor) {
+            await withTaskGroup(of: (Int, ScenarioResult).self) { group in
+                var pending = parallel.makeIterator()
+                func startNext() -> Bool {
+                    guard let (index, planned) = pending.next() else { return false }
+                    // On the transfer thread: a response resumes its scenario there, and the next request
+                    // is queued there, with no wake-up of another thread in between (see HTTPClient.executor).
+                    group.addTask(executorPreference: client.executor) {
+                        var execution = execution(for: planned, slot: index, exports: exports)
+                        return (index, await execution.run())
+                    }
+                    return true
                 }
-                return true
-            }
-            for _ in 0..<jobs { if !startNext() { break } }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                _ = startNext()
+                for _ in 0..<jobs { if !startNext() { break } }
+                while let (index, result) = await group.next() {
+                    results[index] = result
+                    _ = startNext()
+                }
             }
         }
         for (index, planned) in serial {

@@ -202,9 +202,42 @@ public final class RegexCache: Sendable {
 
     /// Whether `pattern` matches anywhere in `text` (unanchored, like JSON Schema's `pattern`).
     public func matches(_ pattern: String, _ text: String) throws -> Bool {
+        if let found = Self.literalMatch(pattern, text) { return found }
         let regex = try compiled(pattern)
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
         return regex.firstMatch(in: text, options: [], range: range) != nil
+    }
+
+    /// The answer for a pattern that is plain ASCII text, optionally after `^` (`^application/json`,
+    /// the usual Content-Type check), found with `memchr` and `memcmp` instead of a regex run; nil for
+    /// any other pattern. A pattern with a metacharacter, even an escaped one, is left to ICU; so is
+    /// non-ASCII text in the pattern, which ICU compares by code point where Swift would normalise.
+    static func literalMatch(_ pattern: String, _ text: String) -> Bool? {
+        var pattern = pattern
+        var text = text
+        return pattern.withUTF8 { p -> Bool? in
+            let anchored = p.first == UInt8(ascii: "^")
+            let needle = UnsafeBufferPointer(rebasing: p[(anchored ? 1 : 0)...])
+            guard let start = needle.baseAddress, !needle.isEmpty, needle.allSatisfy(isLiteralByte) else { return nil }
+            return text.withUTF8 { hay in
+                guard let base = hay.baseAddress, hay.count >= needle.count else { return false }
+                if anchored { return memcmp(base, start, needle.count) == 0 }
+                // memchr for the first byte, memcmp for the rest (Glibc's memmem is not exported to Swift).
+                var offset = 0
+                while offset <= hay.count - needle.count {
+                    guard let hit = memchr(base + offset, Int32(needle[0]), hay.count - needle.count + 1 - offset) else { return false }
+                    offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    if memcmp(base + offset, start, needle.count) == 0 { return true }
+                    offset += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Printable ASCII that ICU matches as itself outside a bracket expression.
+    private static func isLiteralByte(_ b: UInt8) -> Bool {
+        b >= 0x20 && b < 0x7F && !#"\^$.|?*+()[]{}"#.utf8.contains(b)
     }
 
     /// The first capture group (or the whole match when there is none) of `pattern` in `text`.

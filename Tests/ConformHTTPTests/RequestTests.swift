@@ -69,6 +69,29 @@ import Testing
         #expect(server.connectionsAccepted == 1)
     }
 
+    /// A handle keeps the header lists of its last few requests: headers seen again are sent from
+    /// the kept list, and after more distinct sets than it keeps, the evicted ones are built again.
+    @Test func aReusedHandleSendsEachRequestsOwnHeaders() async throws {
+        let server = try ScriptedServer { _ in Reply(status: 204) }
+        defer { server.stop() }
+        let client = HTTPClient(maxConnections: 1)  // one handle for every request
+        let sets: [[HTTPHeader]] = (0..<6).map { n in
+            (0..<n).map { HTTPHeader(name: "X-H\($0)", value: "v\(n)") }
+        }
+        let order = [0, 1, 0, 1, 2, 3, 4, 5, 0, 1, 5, 4, 4, 2, 0]  // hits, misses, evictions, rebuilt lists
+        for n in order {
+            let response = try await client.send(HTTPRequest(url: server.url("/\(n)"), headers: sets[n]), options: quick)
+            #expect(response.status == 204)
+        }
+        let received = server.requests
+        try #require(received.count == order.count)
+        for (n, request) in zip(order, received) {
+            #expect(request.target == "/\(n)")
+            #expect(request.headers.filter { $0.name != "Host" }.map { "\($0.name): \($0.value)" }
+                == sets[n].map { "\($0.name): \($0.value)" }, "request \(n)")
+        }
+    }
+
     @Test func getSendsOnlyTheGivenHeaders() async throws {
         let server = try ScriptedServer { _ in Reply(status: 204) }
         defer { server.stop() }

@@ -94,6 +94,29 @@ import Testing
         #expect(doc.place(ofMember: count, in: .root) == nil)
     }
 
+    /// Duplicate keys are found by a scan in small objects and a set in large ones, at every depth,
+    /// and members of nested containers land in their own container (they share one parse stack).
+    @Test func findsDuplicateKeysInObjectsOfEverySize() throws {
+        for size in [2, 15, 16, 17, 40] {
+            for duplicate in [1, size / 2, size - 1] {
+                let keys = (0..<size).map { $0 == duplicate ? "k0" : "k\($0)" }
+                let object = "{" + keys.map { "\"\($0)\": {\"in\": [1, {\"\($0)\": 2}]}" }.joined(separator: ", ") + "}"
+                for text in [object, "[0, {\"outer\": \(object)}]"] {
+                    #expect(throws: Diagnostic.self, "\(size) \(duplicate)") { try JSONParser.value(Array(text.utf8)) }
+                }
+            }
+            let unique = (0..<size).map { "k\($0)" }
+            let text = "{" + unique.map { "\"\($0)\": {\"in\": [1, {\"\($0)\": 2}]}" }.joined(separator: ", ") + "}"
+            let value = try JSONParser.value(Array(text.utf8))
+            guard case .object(let members) = value else { Issue.record("not an object"); continue }
+            #expect(Array(members.keys) == unique)
+            for key in unique {
+                #expect(members[key] == .object(["in": .array([1, .object([key: 2])])]))
+            }
+            #expect(try JSONParser.parse(text).root == value)
+        }
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", "1:9", "expected '\"'"),
         ("{\"a\" 1}", "1:6", "expected ':'"),

@@ -44,9 +44,16 @@ import Testing
         try FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         file.append(["op": "open", "run": "r", "id": 2])
-        // Replaced by another file (a cache restore): records go to the new one, compaction keeps its lines.
-        try Data(#"{"op":"open","run":"other","id":7}"#.utf8 + [10]).write(to: URL(fileURLWithPath: path))
+        let recreated = try #require(FileManager.default.contents(atPath: path))
+        #expect(LedgerFile.parse(recreated).map { $0["id"]?.numberValue } == [2])
+        // Replaced by another file renamed over it (a cache restore): records go to the new one,
+        // compaction keeps its lines.
+        let replacement = dir + "/replacement"
+        try Data(#"{"op":"open","run":"other","id":7}"#.utf8 + [10]).write(to: URL(fileURLWithPath: replacement))
+        #expect(rename(replacement, path) == 0)
         file.append(["op": "open", "run": "r", "id": 3])
+        let before = try #require(FileManager.default.contents(atPath: path))
+        #expect(LedgerFile.parse(before).map { $0["id"]?.numberValue } == [7, 3])
         file.compact(keeping: { $0["id"] != 3 }, append: [])
         let data = try #require(FileManager.default.contents(atPath: path))
         #expect(LedgerFile.parse(data).map { $0["id"]?.numberValue } == [7])

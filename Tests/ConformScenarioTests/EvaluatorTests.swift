@@ -1,4 +1,5 @@
 import ConformJSON
+import Foundation
 import Testing
 @testable import ConformScenario
 
@@ -59,5 +60,26 @@ import Testing
         #expect(try Evaluator.select(.path(Template(parsing: "$.results[0].id")), in: body, scope: scope) == "a")
         #expect(try Evaluator.select(.path(Template(parsing: "$.results[?(@.id == 'zz')]")), in: body, scope: scope) == [])
         #expect(try Evaluator.select(.pointer(JSONPointer(parsing: "/nope")), in: body, scope: scope) == nil)
+    }
+
+    /// The literal fast path of `RegexCache.matches` answers as ICU does, and leaves every pattern
+    /// with a metacharacter or non-ASCII text to ICU.
+    @Test func literalPatternsMatchLikeTheRegexEngine() throws {
+        let patterns = ["^application/json", "application/json", "json", "^json", "^", "a", "^a", "^é", "é",
+                        "^app.*json", #"^application\/json"#, "a|b", "(?i)json", "^ab c", "x-y_z,=;:!@%&~'\"<>`/#"]
+        let texts = ["application/json", "application/json; charset=utf-8", "text/plain", "", "Application/JSON",
+                     "xapplication/json", "é", "e\u{301}", "ab c", "x-y_z,=;:!@%&~'\"<>`/#", "a\napplication/json"]
+        var literal = 0
+        for pattern in patterns {
+            let regex = try NSRegularExpression(pattern: pattern)
+            for text in texts {
+                let icu = regex.firstMatch(in: text, range: NSRange(text.startIndex..<text.endIndex, in: text)) != nil
+                #expect(try RegexCache.shared.matches(pattern, text) == icu, "\(pattern) in \(text.debugDescription)")
+            }
+            if RegexCache.literalMatch(pattern, "") != nil { literal += 1 }
+        }
+        #expect(literal == 8)  // the plain ASCII ones, anchored or not; not "^" alone
+        #expect(RegexCache.literalMatch("^é", "é") == nil)
+        #expect(RegexCache.literalMatch(#"a\.b"#, "a.b") == nil)
     }
 }
