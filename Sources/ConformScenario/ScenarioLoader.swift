@@ -39,17 +39,37 @@ public enum ScenarioLoader {
                 throw Diagnostic("no such file or folder", at: SourceLocation(file: path, line: 1, column: 1))
             }
             if !isDirectory.boolValue { files.append(path); continue }
-            guard let walker = fm.enumerator(atPath: path) else { continue }
             var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                if relative.hasSuffix(fileSuffix) {
-                    found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
-                }
-            }
+            collect(in: path, prefix: path.hasSuffix("/") ? path : path + "/", into: &found)
             files.append(contentsOf: found.sorted())
         }
         var seen = Set<String>()
         return files.filter { seen.insert($0).inserted }
+    }
+
+    /// Adds the scenario files below `folder` (whose paths start with `prefix`) to `found`, folders
+    /// searched recursively; symbolic links to folders are not followed, and a folder that cannot be
+    /// read is skipped. `readdir` rather than FileManager's enumerator, which built and rewrote a
+    /// path string per entry: 5 % of loading 2,000 files, on one thread before the others start.
+    static func collect(in folder: String, prefix: String, into found: inout [String]) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let type = entry.pointee.d_type
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            let path = prefix + name
+            var isFolder = type == UInt8(DT_DIR)
+            if type == UInt8(DT_UNKNOWN) {  // some file systems leave the type to lstat
+                var info = stat()
+                isFolder = lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }
+            if isFolder {
+                collect(in: path, prefix: path + "/", into: &found)
+            } else if name.hasSuffix(fileSuffix) {
+                found.append(path)
+            }
+        }
     }
 
     /// Loads and checks a scenario file, compiling every schema it uses (with `schemas`, whose
@@ -388,7 +408,7 @@ private struct Decoder {
         let o = try n.expectObject(allowed: Decoder.requestKeys)
         let methodNode = try o.required("method")
         let method = try methodNode.expectString()
-        guard !method.isEmpty, method.allSatisfy({ $0.isASCII && ($0.isUppercase || $0 == "-") }) else {
+        guard !method.isEmpty, method.utf8.allSatisfy({ ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 == UInt8(ascii: "-") }) else {
             throw methodNode.error("invalid HTTP method '\(method)': use an upper-case token such as GET, POST, PATCH")
         }
         let target: RequestTemplate.Target
