@@ -231,9 +231,16 @@ private struct Decoder {
 
     var root: Node { Node(root: document) }
 
-    /// Why a name that a built-in placeholder shadows cannot be a variable.
-    static func builtinNameMessage(_ name: String) -> String {
-        "'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it"
+    /// Rejects `name` as a variable name: not an identifier, or a name a built-in placeholder answers
+    /// (`{{uuid}}` would never read a variable called `uuid`).
+    func checkVariableName(_ name: String, allowDots: Bool, at location: @autoclosure () -> SourceLocation) throws(Diagnostic) {
+        guard Placeholder.isIdentifier(name, allowDots: allowDots) else {
+            throw Diagnostic("invalid variable name '\(name)'", at: location())
+        }
+        guard Placeholder.readsVariable(name) else {
+            throw Diagnostic("'\(name)' cannot be a variable name: {{\(name)}} is a built-in placeholder and would never read it",
+                             at: location())
+        }
     }
 
     let cache: LoadCache
@@ -268,8 +275,7 @@ private struct Decoder {
         if let n = o["requires"] {
             for item in try n.expectArray() {
                 let name = try item.expectString()
-                guard Placeholder.isIdentifier(name, allowDots: true) else { throw item.error("invalid variable name '\(name)'") }
-                guard Placeholder.readsVariable(name) else { throw item.error(Decoder.builtinNameMessage(name)) }
+                try checkVariableName(name, allowDots: true, at: item.location)
                 s.requires.append(name)
                 known.insert(name)
             }
@@ -278,12 +284,7 @@ private struct Decoder {
         if let n = o["variables"] {
             let vars = try n.expectObject(allowed: n.value.objectValue.map { Array($0.keys) } ?? [])
             for key in vars.keys {
-                guard Placeholder.isIdentifier(key, allowDots: true) else {
-                    throw Diagnostic("invalid variable name '\(key)'", at: document.keyLocation(of: n.pointer.appending(key)))
-                }
-                guard Placeholder.readsVariable(key) else {
-                    throw Diagnostic(Decoder.builtinNameMessage(key), at: document.keyLocation(of: n.pointer.appending(key)))
-                }
+                try checkVariableName(key, allowDots: true, at: vars[key]!.keyLocation)
                 let value = try jsonTemplate(vars[key]!)
                 s.variables.append((key, value))
                 known.insert(key)
@@ -646,13 +647,10 @@ private struct Decoder {
         var out: [Capture] = []
         for key in members.keys {
             let child = n.child(key)!
-            guard Placeholder.isIdentifier(key, allowDots: false) else {
-                throw Diagnostic("invalid variable name '\(key)'", at: child.keyLocation)
-            }
+            try checkVariableName(key, allowDots: false, at: child.keyLocation)
             if ScenarioLoader.builtinVariables.contains(key) || key == "iteration" {
                 throw Diagnostic("'\(key)' is a built-in variable and cannot be captured into", at: child.keyLocation)
             }
-            guard Placeholder.readsVariable(key) else { throw Diagnostic(Decoder.builtinNameMessage(key), at: child.keyLocation) }
             if case .string(let s) = child.value {
                 out.append(Capture(name: key, source: .body(try selector(s, at: child)), line: child.line))
                 continue
@@ -694,8 +692,7 @@ private struct Decoder {
         var captureAs: String?
         if let c = o["capture"] {
             let name = try c.expectString()
-            guard Placeholder.isIdentifier(name, allowDots: false) else { throw c.error("invalid variable name '\(name)'") }
-            guard Placeholder.readsVariable(name) else { throw c.error(Decoder.builtinNameMessage(name)) }
+            try checkVariableName(name, allowDots: false, at: c.location)
             captureAs = name
         }
         return OneTimeSecret(pointer: pointer, pattern: pattern, captureAs: captureAs, line: n.line)
@@ -741,8 +738,7 @@ private struct Decoder {
         if let v = o["expectAbsentIds"] { p.expectAbsentIDs = try v.expectArray().map { i throws(Diagnostic) in try jsonTemplate(i) } }
         if let v = o["captureIds"] {
             let name = try v.expectString()
-            guard Placeholder.isIdentifier(name, allowDots: false) else { throw v.error("invalid variable name '\(name)'") }
-            guard Placeholder.readsVariable(name) else { throw v.error(Decoder.builtinNameMessage(name)) }
+            try checkVariableName(name, allowDots: false, at: v.location)
             p.captureIDs = name
         }
         if style == .next && p.nextLink == nil && !p.useLinkHeader {

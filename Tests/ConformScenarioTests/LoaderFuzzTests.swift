@@ -117,26 +117,9 @@ import Testing
 
     // MARK: Checking a diagnostic
 
-    /// The largest column on each line, counted as `LineIndex` counts (scalar starts), plus one for the end of line.
-    static func maxColumns(_ bytes: [UInt8]) -> [Int] {
-        var out: [Int] = []
-        var column = 1
-        for b in bytes {
-            if b == UInt8(ascii: "\n") { out.append(column + 1); column = 1; continue }
-            if b & 0xC0 != 0x80 { column += 1 }
-        }
-        out.append(column)
-        return out
-    }
-
     /// Why `location` is not a real place in `bytes` (nil when it is).
     static func problem(_ location: ConformJSON.SourceLocation, in bytes: [UInt8]) -> String? {
-        let columns = maxColumns(bytes)
-        guard location.line >= 1, location.line <= columns.count else { return "line \(location.line) of \(columns.count)" }
-        guard location.column >= 1, location.column <= columns[location.line - 1] else {
-            return "column \(location.column) of \(columns[location.line - 1]) on line \(location.line)"
-        }
-        return nil
+        sourcePlaceProblem(line: location.line, column: location.column, in: bytes)
     }
 
     struct Tally { var accepted = 0; var rejected = 0 }

@@ -259,23 +259,12 @@ import Testing
                 if let location = error.location {
                     let named = location.file == path || location.file.hasSuffix("/" + name) ? b
                         : [UInt8](FileManager.default.contents(atPath: location.file) ?? Data())
-                    #expect(Self.isInside(location, named), "case \(i) \(name): \(error)")
+                    let problem = sourcePlaceProblem(line: location.line, column: location.column, in: named)
+                    #expect(problem == nil, "case \(i) \(name): \(error): \(problem ?? "")")
                 }
             }
         }
         #expect(compiled > 50 && refused > 200, "compiled \(compiled), refused \(refused)")
         #expect(ContinuousClock.now - started < .seconds(90))  // ~2 s alone; generous for a loaded CI machine
-    }
-
-    /// Whether `location` is a line and column of `bytes` (columns count scalar starts, as `LineIndex` does).
-    static func isInside(_ location: ConformJSON.SourceLocation, _ bytes: [UInt8]) -> Bool {
-        var columns: [Int] = []
-        var column = 1
-        for b in bytes {
-            if b == UInt8(ascii: "\n") { columns.append(column + 1); column = 1; continue }
-            if b & 0xC0 != 0x80 { column += 1 }
-        }
-        columns.append(column)
-        return location.line >= 1 && location.line <= columns.count && location.column >= 1 && location.column <= columns[location.line - 1]
     }
 }
