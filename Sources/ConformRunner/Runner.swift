@@ -95,16 +95,16 @@ public struct Runner: Sendable {
         let parallel = others.filter { !$0.element.scenario.serial }
         let serial = others.filter { $0.element.scenario.serial }
         let jobs = max(1, configuration.jobs)
-        // The group's own code (collecting a result, starting the next scenario) runs on the transfer
-        // thread too: on the global executor, every finished scenario woke a worker thread for it.
+        // On the transfer thread, the scenarios (child tasks inherit the preference) and the group's
+        // own code: a response resumes its scenario there and the next request is queued there, and
+        // a finished scenario hands its result over, with no wake-up of another thread in between
+        // (see HTTPClient.executor).
         await withTaskExecutorPreference(client.executor) {
             await withTaskGroup(of: (Int, ScenarioResult).self) { group in
                 var pending = parallel.makeIterator()
                 func startNext() -> Bool {
                     guard let (index, planned) = pending.next() else { return false }
-                    // On the transfer thread: a response resumes its scenario there, and the next request
-                    // is queued there, with no wake-up of another thread in between (see HTTPClient.executor).
-                    group.addTask(executorPreference: client.executor) {
+                    group.addTask {
                         var execution = execution(for: planned, slot: index, exports: exports)
                         return (index, await execution.run())
                     }
